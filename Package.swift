@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Every target enables `ExistentialAny` so that an `any Stage` reads as the existential it is.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+  name: "safeguard",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "safeguard", targets: ["safeguard"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    // The system Lua 5.4 library; only SafeguardLua imports it.
+    .systemLibrary(
+      name: "CLua",
+      pkgConfig: "lua5.4",
+      providers: [.apt(["liblua5.4-dev"])]
+    ),
+    // Records, batches, the stage protocol, run context, errors. No C, no I/O formats.
+    .target(
+      name: "SafeguardCore",
+      dependencies: [
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strict
+    ),
+    // Pipeline definitions: YAML with positions, variables, validation.
+    .target(
+      name: "SafeguardDefinition",
+      dependencies: ["SafeguardCore", "Yams"],
+      swiftSettings: strict
+    ),
+    // Readers that turn CSV and JSON Lines bytes into typed batches.
+    .target(name: "SafeguardIngest", dependencies: ["SafeguardCore"], swiftSettings: strict),
+    // Built-in stages, one per file.
+    .target(name: "SafeguardStages", dependencies: ["SafeguardCore"], swiftSettings: strict),
+    // The Lua host: the only importer of CLua.
+    .target(name: "SafeguardLua", dependencies: ["CLua", "SafeguardCore"], swiftSettings: strict),
+    // The synthetic local authority.
+    .target(name: "SafeguardSynth", dependencies: ["SafeguardCore"], swiftSettings: strict),
+    // Builds a pipeline from a definition and runs it.
+    .target(
+      name: "SafeguardRunner",
+      dependencies: [
+        "SafeguardCore", "SafeguardDefinition", "SafeguardIngest", "SafeguardStages", "SafeguardLua",
+      ],
+      swiftSettings: strict
+    ),
+    // In-memory pipeline and batch-size verifier for tests.
+    .target(name: "SafeguardTesting", dependencies: ["SafeguardCore"], swiftSettings: strict),
+    .executableTarget(
+      name: "safeguard",
+      dependencies: [
+        "SafeguardRunner", "SafeguardSynth",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+    .testTarget(name: "SafeguardCoreTests", dependencies: ["SafeguardCore", "SafeguardTesting"]),
+    .testTarget(name: "SafeguardDefinitionTests", dependencies: ["SafeguardDefinition"]),
+    .testTarget(name: "SafeguardIngestTests", dependencies: ["SafeguardIngest", "SafeguardTesting"]),
+    .testTarget(name: "SafeguardStagesTests", dependencies: ["SafeguardStages", "SafeguardTesting"]),
+    .testTarget(name: "SafeguardLuaTests", dependencies: ["SafeguardLua"]),
+    .testTarget(name: "SafeguardSynthTests", dependencies: ["SafeguardSynth"]),
+    .testTarget(
+      name: "SafeguardRunnerTests",
+      dependencies: ["SafeguardRunner", "SafeguardSynth", "SafeguardTesting"]
+    ),
+    .testTarget(name: "SafeguardCLITests", dependencies: ["SafeguardSynth"]),
+  ]
+)

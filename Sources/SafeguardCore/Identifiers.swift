@@ -1,0 +1,74 @@
+/// Checks on the national identifiers that link a person across agencies.
+public enum Identifiers {
+  /// The ten digits of an NHS number if it is well formed and its modulus-11 check digit is
+  /// right; spaces and hyphens between digits are ignored.
+  public static func validNHSNumber(_ text: some StringProtocol) -> String? {
+    var digits: [UInt8] = []
+    digits.reserveCapacity(10)
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte - UInt8(ascii: "0"))
+      case UInt8(ascii: " "), UInt8(ascii: "-"): continue
+      default: return nil
+      }
+    }
+    guard digits.count == 10, nhsCheckDigit(digits[0..<9]) == digits[9] else { return nil }
+    return String(decoding: digits.map { $0 + UInt8(ascii: "0") }, as: UTF8.self)
+  }
+
+  /// The modulus-11 check digit for nine digits, or nil when the remainder makes any tenth
+  /// digit invalid (an NHS number is never issued with those nine digits).
+  public static func nhsCheckDigit(_ nine: some Collection<UInt8>) -> UInt8? {
+    var sum = 0
+    for (offset, digit) in nine.enumerated() { sum += Int(digit) * (10 - offset) }
+    let check = 11 - sum % 11
+    if check == 11 { return 0 }
+    if check == 10 { return nil }
+    return UInt8(check)
+  }
+
+  /// The 23 letters a UPN check letter can be (I, O and S are never used).
+  public static let upnLetters = Array("ABCDEFGHJKLMNPQRTUVWXYZ".utf8)
+
+  /// The upper-cased UPN if it has 13 characters, a right check letter, 11 digits and a final
+  /// digit or letter (a temporary UPN ends in a letter).
+  public static func validUPN(_ text: some StringProtocol) -> String? {
+    let bytes = Array(text.utf8).filter { $0 != UInt8(ascii: " ") }.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
+    guard bytes.count == 13 else { return nil }
+    guard bytes[1...11].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+    guard let check = upnCheckLetter(bytes[1...12]), check == bytes[0] else { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The check letter for the last twelve characters of a UPN (positions 2 to 13).
+  public static func upnCheckLetter(_ twelve: some Collection<UInt8>) -> UInt8? {
+    guard twelve.count == 12 else { return nil }
+    var sum = 0
+    for (offset, byte) in twelve.enumerated() {
+      let value: Int
+      if byte >= 48 && byte <= 57 {
+        value = Int(byte - 48)
+      } else if offset == 11, let letter = upnLetters.firstIndex(of: byte) {
+        value = letter
+      } else {
+        return nil
+      }
+      sum += value * (offset + 2)
+    }
+    return upnLetters[sum % 23]
+  }
+
+  /// A UK postcode in its standard form (upper case, one space before the inward code), or nil
+  /// if it does not have a postcode's shape.
+  public static func normalisedPostcode(_ text: some StringProtocol) -> String? {
+    let compact = text.uppercased().filter { !$0.isWhitespace }
+    guard (5...7).contains(compact.count), compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+    else { return nil }
+    let inward = compact.suffix(3)
+    let outward = compact.dropLast(3)
+    guard let first = outward.first, first.isLetter, inward.first?.isNumber == true,
+      inward.dropFirst().allSatisfy(\.isLetter)
+    else { return nil }
+    return outward + " " + inward
+  }
+}

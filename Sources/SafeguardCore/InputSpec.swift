@@ -1,0 +1,100 @@
+/// One named input of a definition, resolved: the files to read, their format, and how each
+/// column of the file becomes a typed field. The definition loader makes these; the readers in
+/// SafeguardIngest consume them.
+public struct InputSpec: Sendable, Hashable {
+  public var name: String
+  /// The pattern as written (after variables), for messages.
+  public var pattern: String
+  /// Files matching the pattern, sorted, so every run reads them in the same order.
+  public var files: [String]
+  public var format: InputFormat
+  public var encoding: TextEncoding
+  /// The field separator for CSV (a comma unless the definition says otherwise).
+  public var delimiter: UInt8
+  public var columns: [ColumnSpec]
+  /// Where the input is declared, for messages.
+  public var location: SourceLocation?
+
+  public init(
+    name: String, pattern: String, files: [String], format: InputFormat, encoding: TextEncoding = .utf8,
+    delimiter: UInt8 = UInt8(ascii: ","), columns: [ColumnSpec], location: SourceLocation? = nil
+  ) {
+    self.name = name
+    self.pattern = pattern
+    self.files = files
+    self.format = format
+    self.encoding = encoding
+    self.delimiter = delimiter
+    self.columns = columns
+    self.location = location
+  }
+
+  /// The schema of the batches this input produces: one field per column, in declared order.
+  public var schema: Schema { Schema(columns.map { Field($0.field, $0.type) }) }
+}
+
+public enum InputFormat: String, Sendable, Hashable, CaseIterable {
+  case csv
+  case jsonl
+}
+
+public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
+  case utf8 = "utf-8"
+  case windows1252 = "windows-1252"
+}
+
+/// How one column of a file becomes one typed field.
+public struct ColumnSpec: Sendable, Hashable {
+  /// The field name stages and plugins use.
+  public var field: String
+  /// Header names (CSV) or keys (JSON Lines) that may hold it; the first present is used.
+  /// Headers are matched ignoring case, surrounding spaces, and runs of spaces or underscores.
+  public var sources: [String]
+  public var type: FieldType
+  /// For dates: patterns tried in order, such as `dd/MM/yyyy`.
+  public var dateFormats: [String]
+  /// For codes: text as found in the file → canonical code. Canonical codes themselves are
+  /// always accepted, ignoring case.
+  public var codeMap: [String: String]
+  /// The column must be present in every file; a file without it fails the run before any
+  /// record is processed.
+  public var required: Bool
+  /// An empty value is allowed (read as null); when false, a row with it empty is quarantined.
+  public var nullable: Bool
+  /// A check whose failures are counted in the run summary but do not reject the row.
+  public var check: IdentifierCheck?
+  /// Where the column is declared, for messages.
+  public var location: SourceLocation?
+
+  public init(
+    field: String, sources: [String], type: FieldType, dateFormats: [String] = [],
+    codeMap: [String: String] = [:], required: Bool = true, nullable: Bool = true,
+    check: IdentifierCheck? = nil, location: SourceLocation? = nil
+  ) {
+    self.field = field
+    self.sources = sources
+    self.type = type
+    self.dateFormats = dateFormats
+    self.codeMap = codeMap
+    self.required = required
+    self.nullable = nullable
+    self.check = check
+    self.location = location
+  }
+}
+
+/// Identifier checks that flag, count and keep: the linkage decides later what a failed
+/// identifier means (an invalid NHS number falls back to the next linkage rule).
+public enum IdentifierCheck: String, Sendable, Hashable, CaseIterable {
+  case nhsNumber = "nhs_number"
+  case upn
+  case postcode
+
+  public func passes(_ text: String) -> Bool {
+    switch self {
+    case .nhsNumber: Identifiers.validNHSNumber(text) != nil
+    case .upn: Identifiers.validUPN(text) != nil
+    case .postcode: Identifiers.normalisedPostcode(text) != nil
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import Crypto
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The one place that creates a run's files. Folders are made 0700 and files 0600; a file is
+/// written under a temporary name and renamed when closed, so a reader never sees half a file.
+public final class OutputWriter: Sendable {
+  /// The run's output folder.
+  public let directory: String
+  private let written = Mutex<[OutputRecord]>([])
+
+  /// Creates the folder (and parents) with owner-only permissions.
+  public init(directory: String) throws(RunError) {
+    self.directory = directory
+    try Self.makeDirectory(directory)
+  }
+
+  /// Opens a new file at a path relative to the output folder, replacing any earlier one.
+  public func create(_ relativePath: String) throws(RunError) -> OutputFile {
+    let path = directory + "/" + relativePath
+    let parent = (path as NSString).deletingLastPathComponent
+    try Self.makeDirectory(parent)
+    return try OutputFile(path: path, relativePath: relativePath, writer: self)
+  }
+
+  /// Every file closed so far, in the order closed.
+  public var files: [OutputRecord] { written.withLock { $0 } }
+
+  func finished(_ record: OutputRecord) { written.withLock { $0.append(record) } }
+
+  static func makeDirectory(_ path: String) throws(RunError) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else { throw RunError("output path \(path) exists and is not a folder") }
+      return
+    }
+    do {
+      try FileManager.default.createDirectory(
+        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw RunError("cannot create output folder \(path): \(error.localizedDescription)")
+    }
+  }
+}
+
+/// A file the run has written: its path relative to the output folder, size, rows and SHA-256.
+public struct OutputRecord: Sendable, Hashable, Codable {
+  public var path: String
+  public var bytes: Int
+  public var rows: Int?
+  public var sha256: String
+}
+
+/// One output file being written. Owned by one stage at a time; not shared across tasks.
+public final class OutputFile {
+  public let relativePath: String
+  private let path: String
+  private let temporaryPath: String
+  private let descriptor: Int32
+  private var buffer: [UInt8] = []
+  private var hasher = SHA256()
+  private var byteCount = 0
+  private let writer: OutputWriter
+  private var closed = false
+  /// Data rows written, when the writer counts them (CSV exports do).
+  public var rows: Int?
+
+  init(path: String, relativePath: String, writer: OutputWriter) throws(RunError) {
+    self.path = path
+    self.relativePath = relativePath
+    self.temporaryPath = path + ".partial"
+    self.writer = writer
+    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw RunError("cannot create \(path): \(String(cString: strerror(errno)))")
+    }
+    fchmod(descriptor, 0o600)  // the umask may have removed bits; make sure none were added
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  deinit {
+    if !closed {
+      Glibc.close(descriptor)
+      unlink(temporaryPath)
+    }
+  }
+
+  public func write(_ text: String) throws(RunError) {
+    var text = text
+    text.withUTF8 { buffer.append(contentsOf: $0) }
+    if buffer.count >= 1 << 16 { try flush() }
+  }
+
+  public func write(bytes: some Sequence<UInt8>) throws(RunError) {
+    buffer.append(contentsOf: bytes)
+    if buffer.count >= 1 << 16 { try flush() }
+  }
+
+  private func flush() throws(RunError) {
+    var failed = false
+    buffer.withUnsafeBytes { raw in
+      hasher.update(bufferPointer: raw)
+      var offset = 0
+      while offset < raw.count {
+        let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          failed = true
+          return
+        }
+        offset += n
+      }
+    }
+    byteCount += buffer.count
+    buffer.removeAll(keepingCapacity: true)
+    if failed { throw RunError("cannot write \(path): \(String(cString: strerror(errno)))") }
+  }
+
+  /// Flushes, renames the file into place and records it among the run's outputs.
+  public func close() throws(RunError) {
+    guard !closed else { return }
+    try flush()
+    closed = true
+    Glibc.close(descriptor)
+    guard rename(temporaryPath, path) == 0 else {
+      throw RunError("cannot move \(temporaryPath) into place: \(String(cString: strerror(errno)))")
+    }
+    let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    writer.finished(OutputRecord(path: relativePath, bytes: byteCount, rows: rows, sha256: digest))
+  }
+}

@@ -1,0 +1,70 @@
+/// The type of one field, fixed when a definition loads so that stages can work on typed columns.
+public enum FieldType: Sendable, Hashable, CustomStringConvertible {
+  case string
+  case integer
+  case decimal
+  /// A calendar date, held as days since 1970-01-01.
+  case date
+  case boolean
+  /// One of a closed list of codes, held as an index into the list.
+  case code(CodeList)
+
+  public var description: String {
+    switch self {
+    case .string: "string"
+    case .integer: "integer"
+    case .decimal: "decimal"
+    case .date: "date"
+    case .boolean: "boolean"
+    case .code: "code"
+    }
+  }
+}
+
+/// A closed list of codes. Values are stored as their position in `codes`.
+public struct CodeList: Sendable, Hashable {
+  /// The canonical codes, in the order the definition gives them.
+  public let codes: [String]
+
+  public init(_ codes: [String]) { self.codes = codes }
+
+  public func index(of code: String) -> Int? { codes.firstIndex(of: code) }
+}
+
+/// A named, typed field of a stream.
+public struct Field: Sendable, Hashable {
+  public var name: String
+  public var type: FieldType
+
+  public init(_ name: String, _ type: FieldType) {
+    self.name = name
+    self.type = type
+  }
+}
+
+/// The fields of one stream, in column order. Names are resolved to positions once, when a
+/// definition loads, so that no stage looks a name up per record.
+public struct Schema: Sendable, Hashable {
+  public private(set) var fields: [Field]
+  private var positions: [String: Int]
+
+  public init(_ fields: [Field]) {
+    self.fields = fields
+    self.positions = Dictionary(
+      fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  public var count: Int { fields.count }
+  public var names: [String] { fields.map(\.name) }
+
+  /// The column position of a field, or nil if the stream has no such field.
+  public func position(of name: String) -> Int? { positions[name] }
+
+  public subscript(name: String) -> Field? { positions[name].map { fields[$0] } }
+
+  /// A schema with one more field at the end.
+  public func appending(_ field: Field) -> Schema { Schema(fields + [field]) }
+
+  /// A schema keeping only the named fields, in this schema's order.
+  public func keeping(_ names: Set<String>) -> Schema { Schema(fields.filter { names.contains($0.name) }) }
+}

@@ -1,0 +1,66 @@
+/// The schemas of the streams flowing between two stages, in the order their inputs were
+/// declared (so that every run visits them in the same order).
+public struct StreamSchemas: Sendable, Hashable {
+  public private(set) var names: [String] = []
+  private var schemas: [String: Schema] = [:]
+
+  public init() {}
+
+  public init(_ pairs: [(String, Schema)]) {
+    for (name, schema) in pairs { self[name] = schema }
+  }
+
+  public subscript(name: String) -> Schema? {
+    get { schemas[name] }
+    set {
+      if newValue != nil, schemas[name] == nil { names.append(name) }
+      if newValue == nil { names.removeAll { $0 == name } }
+      schemas[name] = newValue
+    }
+  }
+}
+
+/// One step of a pipeline.
+///
+/// A pipeline is a chain of stages fed by the inputs' readers:
+///
+///     inputs ──batches──▶ stage 1 ──▶ stage 2 ──▶ … ──▶ stage n
+///                          │            │                 │
+///                          ╰─ finish ───╰─ finish ────────╰─ finish   (after the last batch)
+///
+/// A stage receives each batch of each stream once, in order, and returns what it passes on:
+/// the same batch, a changed one, fewer records, none (it may buffer), or batches of other
+/// streams. After the last batch the runner calls `finish` on each stage in order, and what a
+/// stage emits there flows through the stages after it. A record a stage removes is reported
+/// through the context as dropped by a rule or quarantined, so that every record is
+/// accounted for.
+///
+/// A stage instance lives for one run. Built-in stages and Lua stages implement the same
+/// protocol, so a definition may use either in any position.
+public protocol Stage: Sendable {
+  /// Checked when the definition loads, before any data flows: reports, at the stage's place
+  /// in the definition, any field this stage needs that no earlier stage provides, and returns
+  /// the streams it passes on.
+  func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas
+
+  /// Processes one batch.
+  func process(_ batch: Batch, context: StageContext) async throws -> [Batch]
+
+  /// Called once after the last batch; may emit records it held back or computed.
+  func finish(context: StageContext) async throws -> [Batch]
+}
+
+extension Stage {
+  public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas { streams }
+  public func finish(context: StageContext) async throws -> [Batch] { [] }
+}
+
+/// What a stage does with a record that makes it fail (a plugin error, an impossible value).
+public enum ErrorPolicy: String, Sendable, CaseIterable {
+  /// Stop the run (exit 1).
+  case fail
+  /// Write the record's provenance and the reason to the quarantine file and go on.
+  case quarantine
+  /// Leave the record out and count it.
+  case drop
+}

@@ -1,0 +1,38 @@
+import Logging
+
+/// What a stage may use while it runs: the run's shared services, and bookkeeping that is
+/// attributed to this stage in the run summary.
+public struct StageContext: Sendable {
+  public let run: RunContext
+  /// The stage's position in the definition (0-based) and its label for messages.
+  public let index: Int
+  public let label: String
+
+  public init(run: RunContext, index: Int, label: String) {
+    self.run = run
+    self.index = index
+    self.label = label
+  }
+
+  public var logger: Logger { run.logger }
+
+  /// Quarantines rows of a batch with one reason. The quarantine file records the stream, the
+  /// source file and line and the reason: never the record's values.
+  public func quarantine(_ batch: Batch, rows: some Collection<Int>, reason: String) {
+    for row in rows {
+      run.quarantine.record(
+        stream: batch.stream, origin: batch.origins[row], stage: label, reason: reason, sources: run.sources)
+    }
+    run.counters.add(stage: index, quarantined: rows.count)
+  }
+
+  /// Records that rows were left out on purpose by a named rule.
+  public func drop(_ count: Int, rule: String) {
+    run.counters.add(stage: index, dropped: count, rule: rule)
+  }
+
+  /// Adds to a named counter that appears in the run summary under this stage.
+  public func count(_ name: String, _ n: Int = 1) {
+    run.counters.add(stage: index, counter: name, n)
+  }
+}
