@@ -42,8 +42,11 @@ let package = Package(
     .target(name: "SafeguardIngest", dependencies: ["SafeguardCore"], swiftSettings: strict),
     // Built-in stages, one per file.
     .target(name: "SafeguardStages", dependencies: ["SafeguardCore"], swiftSettings: strict),
-    // The Lua host: the only importer of CLua.
-    .target(name: "SafeguardLua", dependencies: ["CLua", "SafeguardCore"], swiftSettings: strict),
+    // The part of the Lua host that must be C: everything that raises Lua errors (longjmp).
+    .target(name: "CLuaHost", dependencies: ["CLua"]),
+    // The Lua host: with CLuaHost, the only user of CLua.
+    .target(
+      name: "SafeguardLua", dependencies: ["CLua", "CLuaHost", "SafeguardCore"], swiftSettings: strict),
     // The synthetic local authority.
     .target(name: "SafeguardSynth", dependencies: ["SafeguardCore"], swiftSettings: strict),
     // Builds a pipeline from a definition and runs it.

@@ -6,7 +6,8 @@ import Synchronization
 public final class QuarantineLog: Sendable {
   private struct State {
     var files: [String: OutputFile] = [:]
-    var counts: [String: Int] = [:]
+    /// Records set aside, by stream and then by stage.
+    var counts: [String: [String: Int]] = [:]
     var failure: RunError?
   }
 
@@ -21,7 +22,7 @@ public final class QuarantineLog: Sendable {
     let line = [stream, sources.path(origin.file), String(origin.line), stage, reason]
       .map(CSVText.field).joined(separator: ",") + "\n"
     state.withLock { state in
-      state.counts[stream, default: 0] += 1
+      state.counts[stream, default: [:]][stage, default: 0] += 1
       do throws(RunError) {
         if state.files[stream] == nil {
           let file = try output.create("quarantine/\(stream).csv")
@@ -38,10 +39,16 @@ public final class QuarantineLog: Sendable {
     }
   }
 
-  /// Records quarantined so far for a stream.
-  public func count(stream: String) -> Int { state.withLock { $0.counts[stream] ?? 0 } }
+  /// Records quarantined so far for a stream, by one stage or by all.
+  public func count(stream: String, stage: String? = nil) -> Int {
+    state.withLock { state in
+      guard let byStage = state.counts[stream] else { return 0 }
+      return stage.map { byStage[$0] ?? 0 } ?? byStage.values.reduce(0, +)
+    }
+  }
 
-  public var total: Int { state.withLock { $0.counts.values.reduce(0, +) } }
+  /// The stage label under which readers quarantine records that fail to parse.
+  public static let ingestStage = "ingest"
 
   /// Closes every quarantine file; throws the first write failure, if any.
   public func close() throws(RunError) {

@@ -11,6 +11,11 @@ public struct StageCounts: Sendable, Hashable, Codable {
   public var counters: [String: Int] = [:]
 
   public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case recordsIn = "records_in", recordsOut = "records_out", dropped, quarantined
+    case droppedByRule = "dropped_by_rule", counters
+  }
 }
 
 /// Counts for every stage of a run, safe to update from any task.

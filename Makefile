@@ -1,0 +1,32 @@
+# Two commands for a new user (see README.md):
+#   make demo   sets up, builds in release mode, generates the synthetic authority, runs the demo
+#   make test   sets up and runs the whole test suite
+SWIFT ?= swift
+DEMO_DATA ?= demo-data
+DEMO_OUT ?= out/demo
+DEMO_CHILDREN ?= 20000
+
+.PHONY: demo test deps build release format clean
+
+deps:
+	@scripts/install-deps.sh
+
+release: deps
+	$(SWIFT) build -c release --product safeguard
+
+demo: release
+	.build/release/safeguard synth --out $(DEMO_DATA) --children $(DEMO_CHILDREN) --seed 1 --dirty 0.01
+	.build/release/safeguard validate pipelines/demo.yaml --set data=$(DEMO_DATA)
+	.build/release/safeguard run pipelines/demo.yaml --set data=$(DEMO_DATA) --out $(DEMO_OUT)
+	@echo
+	@echo "Demo outputs are in $(DEMO_OUT)/ (run summary: $(DEMO_OUT)/run-summary.json)"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build $(DEMO_DATA) out

@@ -1,0 +1,64 @@
+#ifndef SAFEGUARD_CLUAHOST_INTERNAL_H
+#define SAFEGUARD_CLUAHOST_INTERNAL_H
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "CLuaHost.h"
+
+/// Host functions may nest only through finalizers that run while a reply is pushed; each
+/// level gets its own reply buffer so that a nested call cannot overwrite an outer one.
+#define SG_MAX_NESTING 8
+/// The count hook fires every this many instructions.
+#define SG_HOOK_INTERVAL 1000
+
+typedef struct sg_reply_buffer {
+  sg_value *values;
+  size_t values_capacity;
+  int argc;
+  char *bytes;
+  size_t bytes_capacity;
+  size_t bytes_length;
+} sg_reply_buffer;
+
+/// Everything the C side keeps per state. It is the allocator's `ud`, so any code holding a
+/// `lua_State` finds it with `lua_getallocf`, without touching the registry.
+typedef struct sg_host {
+  size_t used, peak, limit;
+  int relaxed;
+  /// Set when an allocation was refused; a second refusal in a row (Lua retries once after an
+  /// emergency collection) means the state is really out of memory.
+  int refused;
+  int64_t budget, remaining;
+  int trip, reason;
+  char trip_source[LUA_IDSIZE];
+  int trip_line;
+  void *context;
+  sg_log_fn log;
+  sg_dispatch_fn dispatch;
+  int depth;
+  sg_reply_buffer replies[SG_MAX_NESTING];
+} sg_host;
+
+static inline sg_host *sg_host_of(lua_State *L) {
+  void *ud = NULL;
+  lua_getallocf(L, &ud);
+  return (sg_host *)ud;
+}
+
+/// Marks the state as stopped by a limit and raises the matching message; never returns.
+/// `level` is the stack level whose position is recorded (0: the running function).
+int sg_trip_raise(lua_State *L, int trip, int reason, int level);
+/// Raises "sandbox: <what> is not available to plugins" at the caller's position.
+int sg_forbid(lua_State *L, const char *what);
+/// Pushes values[i] (and its children) and returns nothing; may raise (protected callers only).
+void sg_push_value(lua_State *L, const sg_value *values, int i, const char *arena);
+/// Pushes the compiled text chunk of a file (status as `lua_load`); raises if it cannot open it.
+int sg_load_file_chunk(lua_State *L, const char *path, const char *chunkname);
+/// Builds the sandbox in the globals table; `ud` is the module folder or NULL.
+int sg_sandbox_body(lua_State *L, void *ud);
+/// Installs the pattern-function and string.rep wrappers into the string table at the top.
+void sg_wrap_string_library(lua_State *L);
+
+#endif

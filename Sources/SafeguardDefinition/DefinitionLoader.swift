@@ -1,0 +1,123 @@
+import Crypto
+import Foundation
+import SafeguardCore
+
+/// Loads a pipeline definition from YAML, substitutes variables, and checks everything that
+/// can be checked without data: keys, types, files and globs. All problems are reported at
+/// once, each at file:line:column.
+public struct DefinitionLoader {
+  public var overrides: [String: String]
+  public var environment: [String: String]
+
+  public init(overrides: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment) {
+    self.overrides = overrides
+    self.environment = environment
+  }
+
+  /// The top-level keys a definition may have.
+  static let topLevelKeys = [
+    "name", "description", "variables", "max_quarantine", "reference_date", "reference", "inputs", "stages",
+    "outputs",
+  ]
+
+  public func load(path: String) throws(DefinitionError) -> PipelineDefinition {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw DefinitionError("cannot read the definition file \(path)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw DefinitionError("\(path) is not UTF-8 text")
+    }
+    let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    return try load(text: text, file: path, sha256: sha256)
+  }
+
+  public func load(text: String, file: String, sha256: String = "") throws(DefinitionError) -> PipelineDefinition {
+    let root = try YAMLNodes.parse(text, file: file)
+    var diagnostics = Diagnostics()
+    guard case .map = root else {
+      throw DefinitionError("a definition is a mapping with name, inputs and stages", at: root.location)
+    }
+    let variables = Variables(
+      section: root["variables"], overrides: overrides, environment: environment, diagnostics: &diagnostics,
+      file: file)
+    let resolved = variables.substituteAll(in: root, diagnostics: &diagnostics)
+
+    var top = ConfigReader(resolved, context: "the definition")
+    let name = top.string("name", required: true) ?? "unnamed"
+    let description = top.string("description")
+    _ = top.node("variables")  // read above, before substitution
+    let maxQuarantine = readShare(top.node("max_quarantine"), diagnostics: &diagnostics) ?? 0.05
+    let referenceDate = readDate(top.node("reference_date"), diagnostics: &diagnostics)
+    let reference = readReference(top.node("reference"), diagnostics: &diagnostics)
+    let inputs = InputsSection.read(top.node("inputs"), diagnostics: &diagnostics, definition: resolved.location)
+    let stages = StagesSection.read(top.node("stages"), diagnostics: &diagnostics, definition: resolved.location)
+    let outputs = readOutputs(top.node("outputs"), name: name, diagnostics: &diagnostics)
+    top.finish(into: &diagnostics)
+    try diagnostics.check()
+    return PipelineDefinition(
+      path: file, sha256: sha256, name: name, description: description, variables: variables.recorded,
+      maxQuarantine: maxQuarantine, referenceDate: referenceDate, reference: reference, inputs: inputs,
+      stages: stages, outputs: outputs)
+  }
+
+  /// A share written as `5%` or `0.05`.
+  private func readShare(_ node: ConfigNode?, diagnostics: inout Diagnostics) -> Double? {
+    guard let node else { return nil }
+    guard var text = node.text else {
+      diagnostics.error("max_quarantine must be a share such as 5% or 0.05", at: node.location)
+      return nil
+    }
+    var scale = 1.0
+    if text.hasSuffix("%") {
+      text.removeLast()
+      scale = 100
+    }
+    guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0, value / scale <= 1 else {
+      diagnostics.error("max_quarantine must be a share between 0% and 100%, such as 5% or 0.05", at: node.location)
+      return nil
+    }
+    return value / scale
+  }
+
+  private func readDate(_ node: ConfigNode?, diagnostics: inout Diagnostics) -> Int32? {
+    guard let node else { return nil }
+    guard let text = node.text, let days = CivilDate.parseISO(text) else {
+      diagnostics.error("reference_date must be a date written yyyy-MM-dd", at: node.location)
+      return nil
+    }
+    return days
+  }
+
+  private func readReference(_ node: ConfigNode?, diagnostics: inout Diagnostics) -> [String: ReferenceSpec] {
+    guard let node else { return [:] }
+    var reader = ConfigReader(node, context: "reference")
+    var tables: [String: ReferenceSpec] = [:]
+    for key in reader.keys {
+      guard let value = reader.node(key) else { continue }
+      let path: String?
+      if let text = value.text {
+        path = text
+      } else {
+        var table = ConfigReader(value, context: "reference table '\(key)'")
+        path = table.string("path", required: true)
+        table.finish(into: &diagnostics)
+      }
+      guard let path else { continue }
+      let location = value["path"]?.location ?? value.location
+      if !FileManager.default.fileExists(atPath: path) {
+        diagnostics.error("reference table '\(key)': no file at \(path)", at: location)
+      }
+      tables[key] = ReferenceSpec(name: key, path: path, location: location)
+    }
+    reader.finish(into: &diagnostics)
+    return tables
+  }
+
+  private func readOutputs(_ node: ConfigNode?, name: String, diagnostics: inout Diagnostics) -> OutputsSpec {
+    guard let node else { return OutputsSpec(directory: "out/\(name)", location: nil) }
+    var reader = ConfigReader(node, context: "outputs")
+    let directory = reader.string("dir", default: "out/\(name)")
+    reader.finish(into: &diagnostics)
+    return OutputsSpec(directory: directory, location: node["dir"]?.location ?? node.location)
+  }
+}

@@ -1,0 +1,36 @@
+import SafeguardCore
+
+/// A pipeline definition, loaded and checked: what `safeguard run` executes.
+public struct PipelineDefinition: Sendable {
+  /// The definition file as given on the command line.
+  public var path: String
+  /// SHA-256 of the file's bytes.
+  public var sha256: String
+  public var name: String
+  public var description: String?
+  /// Variables as resolved for this run (values from the environment shown as references).
+  public var variables: [String: String]
+  /// The largest share of rows that may be quarantined before the run fails (0...1).
+  public var maxQuarantine: Double
+  /// The date "now" for windows and ages (`reference_date:`), as days since 1970-01-01.
+  public var referenceDate: Int32?
+  /// Reference tables by name (areas, postcodes, population, neighbours, boundaries).
+  public var reference: [String: ReferenceSpec]
+  public var inputs: [InputSpec]
+  public var stages: [StageSpec]
+  public var outputs: OutputsSpec
+}
+
+/// A reference table: a file the stages consult (not streamed as records).
+public struct ReferenceSpec: Sendable, Hashable {
+  public var name: String
+  public var path: String
+  public var location: SourceLocation
+}
+
+/// Where a run writes.
+public struct OutputsSpec: Sendable, Hashable {
+  /// The run's output folder; `--out` replaces it.
+  public var directory: String
+  public var location: SourceLocation?
+}

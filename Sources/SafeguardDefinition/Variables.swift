@@ -1,0 +1,115 @@
+import Foundation
+import SafeguardCore
+
+/// The definition's variables: declared with defaults, overridden by `--set NAME=VALUE`, and
+/// substituted into every value as `${NAME}`. `${env:NAME}` reads the environment (for
+/// secrets); such values are never recorded in the run summary.
+struct Variables {
+  /// Resolved values of declared variables.
+  private(set) var values: [String: String] = [:]
+  /// The values as the run summary records them: a value read from the environment is
+  /// recorded as the `${env:NAME}` reference, never as the secret itself.
+  private(set) var recorded: [String: String] = [:]
+  private let environment: [String: String]
+
+  /// Reads the `variables` section and applies overrides; unknown overrides are errors.
+  init(
+    section: ConfigNode?, overrides: [String: String], environment: [String: String],
+    diagnostics: inout Diagnostics, file: String
+  ) {
+    self.environment = environment
+    var declared: [String] = []
+    if let section {
+      var reader = ConfigReader(section, context: "variables")
+      for key in reader.keys {
+        guard let node = reader.node(key) else { continue }
+        declared.append(key)
+        if !Self.isName(key) {
+          diagnostics.error("variable name '\(key)' must be letters, digits and underscores", at: node.location)
+        }
+        switch node {
+        case .scalar(let text, _, _): values[key] = text
+        case .null: values[key] = ""
+        case .map:
+          var declaration = ConfigReader(node, context: "variable '\(key)'")
+          values[key] = declaration.string("default") ?? ""
+          _ = declaration.string("description")
+          declaration.finish(into: &diagnostics)
+        case .list:
+          diagnostics.error("variable '\(key)' must be a value or {default, description}", at: node.location)
+        }
+      }
+      reader.finish(into: &diagnostics)
+    }
+    for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
+      guard declared.contains(name) else {
+        let hint = nearest(to: name, in: declared).map { " (did you mean '\($0)'?)" } ?? ""
+        diagnostics.error(
+          "--set \(name): the definition declares no variable '\(name)'\(hint)", at: SourceLocation(file: file, line: 1))
+        continue
+      }
+      values[name] = value
+    }
+    // Defaults may refer to other variables or the environment: resolve them once, in order.
+    for name in declared {
+      if let raw = values[name] {
+        recorded[name] = raw.contains("${env:") ? raw : nil
+        values[name] = substitute(raw, at: nil, diagnostics: &diagnostics)
+        recorded[name] = recorded[name] ?? values[name]
+      }
+    }
+  }
+
+  private static func isName(_ text: String) -> Bool {
+    !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+  }
+
+  /// Replaces `${NAME}` and `${env:NAME}` in a value; unknown names are errors at `location`.
+  func substitute(
+    _ text: String, at location: SourceLocation?, diagnostics: inout Diagnostics
+  ) -> String {
+    guard text.contains("${") else { return text }
+    var result = ""
+    var rest = Substring(text)
+    while let open = rest.range(of: "${") {
+      result += rest[..<open.lowerBound]
+      guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+        diagnostics.error("unclosed '${' in a value", at: location)
+        return result + rest[open.lowerBound...]
+      }
+      let name = String(rest[open.upperBound..<close])
+      if name.hasPrefix("env:") {
+        let key = String(name.dropFirst(4))
+        if let value = environment[key] {
+          result += value
+        } else {
+          diagnostics.error("environment variable \(key) is not set", at: location)
+        }
+      } else if let value = values[name] {
+        result += value
+      } else {
+        let hint = nearest(to: name, in: values.keys).map { " (did you mean '${\($0)}'?)" } ?? ""
+        diagnostics.error("unknown variable '${\(name)}'\(hint); declare it under 'variables'", at: location)
+      }
+      rest = rest[rest.index(after: close)...]
+    }
+    return result + rest
+  }
+
+  /// The node with variables substituted in every scalar (keys are left as written).
+  func substituteAll(in node: ConfigNode, diagnostics: inout Diagnostics) -> ConfigNode {
+    switch node {
+    case .scalar(let text, let quoted, let location):
+      return .scalar(substitute(text, at: location, diagnostics: &diagnostics), quoted: quoted, location)
+    case .list(let items, let location):
+      return .list(items.map { substituteAll(in: $0, diagnostics: &diagnostics) }, location)
+    case .map(let entries, let location):
+      return .map(
+        entries.map {
+          ConfigEntry(key: $0.key, keyLocation: $0.keyLocation, value: substituteAll(in: $0.value, diagnostics: &diagnostics))
+        }, location)
+    case .null:
+      return node
+    }
+  }
+}

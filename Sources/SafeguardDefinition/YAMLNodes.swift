@@ -1,0 +1,74 @@
+import SafeguardCore
+import Yams
+
+/// Turns YAML text into `ConfigNode`s that remember file:line:column, so that every later
+/// problem can be reported where it was written.
+enum YAMLNodes {
+  /// Parses one YAML document. A syntax error becomes a diagnostic at its position.
+  static func parse(_ text: String, file: String) throws(DefinitionError) -> ConfigNode {
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      var diagnostic = syntaxDiagnostic(error, file: file)
+      if let line = diagnostic.location?.line, text.split(separator: "\n", omittingEmptySubsequences: false)
+        .dropFirst(line - 1).first?.contains("${") == true
+      {
+        diagnostic.message += " (inside { } or [ ], quote a value that contains ${…}: \"${data}/x.csv\")"
+      }
+      throw DefinitionError([diagnostic])
+    } catch {
+      throw DefinitionError("\(file): cannot read YAML: \(error)")
+    }
+    guard let node else { return .null(SourceLocation(file: file, line: 1, column: 1)) }
+    var diagnostics = Diagnostics()
+    let converted = convert(node, file: file, diagnostics: &diagnostics)
+    try diagnostics.check()
+    return converted
+  }
+
+  private static func location(_ mark: Mark?, _ file: String) -> SourceLocation {
+    SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+  }
+
+  private static func convert(_ node: Node, file: String, diagnostics: inout Diagnostics) -> ConfigNode {
+    switch node {
+    case .scalar(let scalar):
+      let where_ = location(scalar.mark, file)
+      if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+        return .null(where_)
+      }
+      return .scalar(scalar.string, quoted: scalar.style != .plain, where_)
+    case .sequence(let sequence):
+      return .list(sequence.map { convert($0, file: file, diagnostics: &diagnostics) }, location(sequence.mark, file))
+    case .mapping(let mapping):
+      var entries: [ConfigEntry] = []
+      for (key, value) in mapping {
+        guard case .scalar(let keyScalar) = key else {
+          diagnostics.error("keys must be plain names", at: location(key.mark, file))
+          continue
+        }
+        entries.append(
+          ConfigEntry(
+            key: keyScalar.string, keyLocation: location(keyScalar.mark, file),
+            value: convert(value, file: file, diagnostics: &diagnostics)))
+      }
+      return .map(entries, location(mapping.mark, file))
+    case .alias(let alias):
+      diagnostics.error("YAML aliases are not supported in definitions", at: location(alias.mark, file))
+      return .null(location(alias.mark, file))
+    }
+  }
+
+  private static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
+    switch error {
+    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+      .composer(_, let problem, let mark, _):
+      return Diagnostic("YAML syntax: \(problem)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
+    case .reader(let problem, _, _, _):
+      return Diagnostic("YAML cannot be read: \(problem)", at: SourceLocation(file: file, line: 1))
+    default:
+      return Diagnostic("YAML error: \(error)", at: SourceLocation(file: file, line: 1))
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import SafeguardCore
+import SafeguardDefinition
+import SafeguardIngest
+import SafeguardStages
+
+/// A definition turned into stages and checked end to end: every stage made from its spec,
+/// and the chain planned so that a stage needing a field no earlier stage provides is an
+/// error at the stage's line, before any data flows.
+public struct Pipeline: Sendable {
+  public let definition: PipelineDefinition
+  public let stages: [any Stage]
+
+  /// The stages safeguard knows: the built-in ones (and, as they arrive, plugin stages).
+  public static var registry: StageRegistry { BuiltinStages.registry }
+
+  /// Builds and plans the pipeline; with `checkFiles`, also opens every input file and checks
+  /// its header carries the columns the definition requires.
+  public init(
+    definition: PipelineDefinition, registry: StageRegistry = Pipeline.registry, checkFiles: Bool = false
+  ) throws(DefinitionError) {
+    var diagnostics = Diagnostics()
+    var stages: [any Stage] = []
+    for spec in definition.stages {
+      if let stage = registry.make(spec, diagnostics: &diagnostics) { stages.append(stage) }
+    }
+    // Plan only a complete chain: with a stage missing, later stages would report fields
+    // that the missing stage might have provided.
+    if stages.count == definition.stages.count {
+      var streams = StreamSchemas(definition.inputs.map { ($0.name, $0.schema) })
+      for stage in stages { streams = stage.plan(streams, diagnostics: &diagnostics) }
+    }
+    if checkFiles {
+      for input in definition.inputs where !input.files.isEmpty {
+        do {
+          try InputReader(spec: input).checkHeaders()
+        } catch {
+          diagnostics.error(error.message, at: error.location ?? input.location)
+        }
+      }
+    }
+    try diagnostics.check()
+    self.definition = definition
+    self.stages = stages
+  }
+}

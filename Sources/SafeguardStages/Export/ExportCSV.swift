@@ -1,0 +1,73 @@
+import SafeguardCore
+import Synchronization
+
+/// `export-csv`: writes each selected stream to `<folder>/<stream>.csv` in the run's output
+/// folder and passes every batch on unchanged, so exports can sit anywhere in a pipeline.
+///
+///     - uses: export-csv
+///       with: { folder: extracts, streams: [police_da, cp_plans] }
+public final class ExportCSV: Stage {
+  public static let name = "export-csv"
+  public static let summary = "write streams as CSV files (one per stream) and pass them on"
+
+  private let selection: StreamSelection
+  private let folder: String
+  private let label: String
+  private struct State {
+    var schemas = StreamSchemas()
+    var files: [String: OutputFile] = [:]
+    var writer = CSVRowWriter()
+  }
+  private let state = Mutex(State())
+
+  public init?(spec: StageSpec, diagnostics: inout Diagnostics) {
+    var reader = spec.optionReader()
+    selection = StreamSelection(reader: &reader)
+    folder = reader.string("folder", default: "csv")
+    label = spec.label
+    if folder.hasPrefix("/") || folder.split(separator: "/").contains("..") {
+      reader.error("'folder' of stage '\(spec.label)' must be a path inside the output folder", at: spec.options?["folder"]?.location)
+    }
+    reader.finish(into: &diagnostics)
+  }
+
+  public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
+    selection.check(streams, stage: label, diagnostics: &diagnostics)
+    state.withLock { $0.schemas = streams }
+    return streams
+  }
+
+  public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
+    guard selection.contains(batch.stream) else { return [batch] }
+    try state.withLock { state throws(RunError) in
+      let file = try self.file(for: batch.stream, schema: batch.schema, state: &state, context: context)
+      try file.write(bytes: state.writer.rows(batch))
+      file.rows! += batch.count
+    }
+    return [batch]
+  }
+
+  public func finish(context: StageContext) async throws -> [Batch] {
+    try state.withLock { state throws(RunError) in
+      // A selected stream with no records still gets a file with its header, so a consumer
+      // can tell "none" from "missing".
+      for name in state.schemas.names where selection.contains(name) && state.files[name] == nil {
+        _ = try file(for: name, schema: state.schemas[name]!, state: &state, context: context)
+      }
+      for name in state.files.keys.sorted() { try state.files[name]!.close() }
+      state.files = [:]
+    }
+    return []
+  }
+
+  private func file(for stream: String, schema: Schema, state: inout State, context: StageContext) throws(RunError)
+    -> OutputFile
+  {
+    if let file = state.files[stream] { return file }
+    let file = try context.run.output.create("\(folder)/\(stream).csv")
+    file.rows = 0
+    try file.write(bytes: state.writer.header(schema))
+    state.files[stream] = file
+    return file
+  }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import SafeguardDefinition
+import SafeguardRunner
+
+extension Safeguard {
+  /// `safeguard validate`: every check that can be made without running.
+  struct Validate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check a pipeline definition without running it.",
+      discussion: """
+        Reports every problem at once, each at file:line:column: unknown or misspelt keys, wrong
+        types, unknown stages, missing files and columns, fields a stage needs that no earlier
+        stage provides. Exit status 0 if the definition is valid, 2 if not.
+        """)
+
+    @Argument(help: "The pipeline definition (YAML).")
+    var pipeline: String
+
+    @Option(
+      name: .customLong("set"),
+      help: ArgumentHelp("Override a variable the definition declares.", valueName: "NAME=VALUE"))
+    var variables: [String] = []
+
+    func run() async throws {
+      let loader = DefinitionLoader(overrides: try VariableOverrides.parse(variables))
+      let definition = try loader.load(path: pipeline)
+      let built = try Pipeline(definition: definition, checkFiles: true)
+      print(
+        "\(pipeline): valid: \(definition.inputs.count) inputs, \(built.stages.count) stages, "
+          + "\(definition.inputs.reduce(0) { $0 + $1.files.count }) input files")
+    }
+  }
+}

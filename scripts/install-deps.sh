@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the system packages the build needs (Lua 5.4's C library and pkg-config) when they
+# are missing. Uses apt-get, with sudo when not root. Does nothing when all is present.
+set -euo pipefail
+
+missing=()
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if ! pkg-config --exists lua5.4 2>/dev/null; then missing+=(liblua5.4-dev); fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "safeguard needs: ${missing[*]} (Lua 5.4 development files). Install them with your package manager." >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "safeguard needs: ${missing[*]}; run as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+echo "Installing ${missing[*]} with apt-get..." >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
