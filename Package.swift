@@ -41,7 +41,11 @@ let package = Package(
     // Readers that turn CSV and JSON Lines bytes into typed batches.
     .target(name: "SafeguardIngest", dependencies: ["SafeguardCore"], swiftSettings: strict),
     // Built-in stages, one per file.
-    .target(name: "SafeguardStages", dependencies: ["SafeguardCore"], swiftSettings: strict),
+    .target(
+      name: "SafeguardStages",
+      dependencies: ["SafeguardCore", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: strict
+    ),
     // The part of the Lua host that must be C: everything that raises Lua errors (longjmp).
     .target(name: "CLuaHost", dependencies: ["CLua"]),
     // The Lua host: with CLuaHost, the only user of CLua.

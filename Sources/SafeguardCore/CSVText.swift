@@ -5,7 +5,8 @@ public enum CSVText {
   /// A field, quoted when it holds a comma, quote, CR or LF, or starts or ends with a space.
   public static func field(_ text: String) -> String {
     var needsQuotes = false
-    for byte in text.utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 {
+    for byte in text.utf8
+    where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 {
       needsQuotes = true
       break
     }

@@ -44,9 +44,19 @@ public struct Diagnostics: Sendable {
 
   public mutating func append(contentsOf other: Diagnostics) { all.append(contentsOf: other.all) }
 
-  /// Throws every problem so far as one `DefinitionError`.
+  /// Throws every problem so far as one `DefinitionError`, in file and line order.
   public func check() throws(DefinitionError) {
-    if !all.isEmpty { throw DefinitionError(all) }
+    guard !all.isEmpty else { return }
+    var unique: [Diagnostic] = []
+    for diagnostic in all where !unique.contains(diagnostic) { unique.append(diagnostic) }
+    throw DefinitionError(
+      unique.enumerated().sorted { a, b in
+        let (l, r) = (a.element.location, b.element.location)
+        if l?.file != r?.file { return a.offset < b.offset }
+        if l?.line != r?.line { return (l?.line ?? 0) < (r?.line ?? 0) }
+        if l?.column != r?.column { return (l?.column ?? 0) < (r?.column ?? 0) }
+        return a.offset < b.offset
+      }.map(\.element))
   }
 }
 

@@ -33,7 +33,9 @@ public enum Identifiers {
   /// The upper-cased UPN if it has 13 characters, a right check letter, 11 digits and a final
   /// digit or letter (a temporary UPN ends in a letter).
   public static func validUPN(_ text: some StringProtocol) -> String? {
-    let bytes = Array(text.utf8).filter { $0 != UInt8(ascii: " ") }.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
+    let bytes = Array(text.utf8).filter { $0 != UInt8(ascii: " ") }.map {
+      $0 >= 97 && $0 <= 122 ? $0 - 32 : $0
+    }
     guard bytes.count == 13 else { return nil }
     guard bytes[1...11].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
     guard let check = upnCheckLetter(bytes[1...12]), check == bytes[0] else { return nil }

@@ -19,7 +19,8 @@ public final class QuarantineLog: Sendable {
   public init(output: OutputWriter) { self.output = output }
 
   public func record(stream: String, origin: RowOrigin, stage: String, reason: String, sources: SourceFiles) {
-    let line = [stream, sources.path(origin.file), String(origin.line), stage, reason]
+    let line =
+      [stream, sources.path(origin.file), String(origin.line), stage, reason]
       .map(CSVText.field).joined(separator: ",") + "\n"
     state.withLock { state in
       state.counts[stream, default: [:]][stage, default: 0] += 1

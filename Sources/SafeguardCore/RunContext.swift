@@ -1,5 +1,12 @@
 import Foundation
 import Logging
+import Synchronization
+
+/// What stages tell the run about themselves, for the run summary.
+struct RunMetadata {
+  var keyFingerprint: String?
+  var plugins: [PluginRecord] = []
+}
 
 /// The services one run shares among its stages; lives no longer than the run.
 public final class RunContext: Sendable {
@@ -9,11 +16,16 @@ public final class RunContext: Sendable {
   public let sources: SourceFiles
   public let quarantine: QuarantineLog
   public let counters: RunCounters
-  /// The definition's reference tables by name (areas, postcodes, population, …), as paths.
-  public let reference: [String: String]
+  /// The definition's reference tables (areas, postcodes, population, …), loaded on first use.
+  public let reference: ReferenceTables
+  /// The reference date of the definition ("today" for ages and windows), days since 1970.
+  public let referenceDate: Int32?
+  private let metadata = Mutex<RunMetadata>(RunMetadata())
 
   public init(
-    runID: String, logger: Logger, output: OutputWriter, reference: [String: String] = [:]
+    runID: String, logger: Logger, output: OutputWriter,
+    reference: ReferenceTables = ReferenceTables(paths: [:], loader: ReferenceTables.none),
+    referenceDate: Int32? = nil
   ) {
     self.runID = runID
     self.logger = logger
@@ -22,7 +34,30 @@ public final class RunContext: Sendable {
     self.quarantine = QuarantineLog(output: output)
     self.counters = RunCounters()
     self.reference = reference
+    self.referenceDate = referenceDate
   }
+
+  /// Records the fingerprint of the key a stage pseudonymised with; two different keys in one
+  /// run are refused, so every pseudonym of a run comes from one key.
+  public func useKey(fingerprint: String) throws(RunError) {
+    try metadata.withLock { metadata throws(RunError) in
+      if let existing = metadata.keyFingerprint, existing != fingerprint {
+        throw RunError("two stages use different pseudonymisation keys (fingerprints \(existing) and \(fingerprint))")
+      }
+      metadata.keyFingerprint = fingerprint
+    }
+  }
+
+  public var keyFingerprint: String? { metadata.withLock { $0.keyFingerprint } }
+
+  /// Plugin files the run loaded, for the run summary.
+  public func usePlugin(_ plugin: PluginRecord) {
+    metadata.withLock { metadata in
+      if !metadata.plugins.contains(where: { $0.path == plugin.path }) { metadata.plugins.append(plugin) }
+    }
+  }
+
+  public var plugins: [PluginRecord] { metadata.withLock { $0.plugins } }
 
   /// A context for one stage.
   public func stage(_ index: Int, label: String) -> StageContext {

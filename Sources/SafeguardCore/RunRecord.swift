@@ -30,7 +30,8 @@ public struct RunRecord: Sendable, Codable {
 
   enum CodingKeys: String, CodingKey {
     case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", status, failure
-    case keyFingerprint = "key_fingerprint", maxQuarantine = "max_quarantine", inputs, stages, plugins, outputs
+    case keyFingerprint = "key_fingerprint", maxQuarantine = "max_quarantine", inputs, stages, plugins,
+      outputs
   }
 
   /// The JSON written as `run-summary.json`: keys sorted, dates in ISO 8601.

@@ -43,6 +43,10 @@ public protocol Stage: Sendable {
   /// the streams it passes on.
   func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas
 
+  /// Called once per run before the first batch, after every input's header has been
+  /// checked: load reference tables, start plugin states, record the key fingerprint.
+  func start(context: StageContext) async throws
+
   /// Processes one batch.
   func process(_ batch: Batch, context: StageContext) async throws -> [Batch]
 
@@ -52,6 +56,7 @@ public protocol Stage: Sendable {
 
 extension Stage {
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas { streams }
+  public func start(context: StageContext) async throws {}
   public func finish(context: StageContext) async throws -> [Batch] { [] }
 }
 

@@ -11,6 +11,10 @@ public struct StageSpec: Sendable, Hashable {
   public var onError: ErrorPolicy
   /// Where `uses:` is written.
   public var location: SourceLocation
+  /// The definition's `reference_date`, for stages that measure ages and windows.
+  public var referenceDate: Int32?
+  /// The names of the definition's reference tables, so a stage can check the ones it needs.
+  public var referenceTables: Set<String> = []
 
   public init(
     uses: String, label: String, options: ConfigNode?, plugin: String?, onError: ErrorPolicy,
@@ -60,7 +64,8 @@ public struct StageRegistry: Sendable {
     guard let factory = factories[spec.uses] else {
       let hint = nearest(to: spec.uses, in: names).map { " (did you mean '\($0)'?)" } ?? ""
       diagnostics.error(
-        "unknown stage '\(spec.uses)'\(hint); built-in stages: \(names.joined(separator: ", "))", at: spec.location)
+        "unknown stage '\(spec.uses)'\(hint); built-in stages: \(names.joined(separator: ", "))",
+        at: spec.location)
       return nil
     }
     return factory(spec, &diagnostics)

@@ -5,14 +5,18 @@ import SafeguardCore
 enum ColumnSection {
   static let types = ["string", "integer", "decimal", "date", "boolean", "code"]
 
-  static func read(_ field: String, _ node: ConfigNode, input: String, diagnostics: inout Diagnostics) -> ColumnSpec? {
+  static func read(_ field: String, _ node: ConfigNode, input: String, diagnostics: inout Diagnostics)
+    -> ColumnSpec?
+  {
     if let header = node.text {
       return ColumnSpec(field: field, sources: [header], type: .string, location: node.location)
     }
     let context = "column '\(field)' of input '\(input)'"
     var reader = ConfigReader(node, context: context)
     let sources = reader.strings("from") ?? []
-    if sources.isEmpty { reader.error("\(context) needs 'from', the header it is read from", at: node.location) }
+    if sources.isEmpty {
+      reader.error("\(context) needs 'from', the header it is read from", at: node.location)
+    }
     let typeName = reader.choice("type", types, default: "string")
     let formats = reader.strings("formats") ?? []
     let codes = reader.strings("codes") ?? []
@@ -22,7 +26,8 @@ enum ColumnSection {
       for key in mapReader.keys {
         guard let target = mapReader.string(key) else { continue }
         if !codes.contains(target) {
-          mapReader.error("'\(key)' maps to '\(target)', which is not among the codes", at: mapNode[key]?.location)
+          mapReader.error(
+            "'\(key)' maps to '\(target)', which is not among the codes", at: mapNode[key]?.location)
         }
         codeMap[key] = target
       }
@@ -51,15 +56,20 @@ enum ColumnSection {
     case "date": type = .date
     case "boolean": type = .boolean
     case "code":
-      if codes.isEmpty { diagnostics.error("\(context) is a code and needs 'codes', the list of valid codes", at: node.location) }
+      if codes.isEmpty {
+        diagnostics.error(
+          "\(context) is a code and needs 'codes', the list of valid codes", at: node.location)
+      }
       type = .code(CodeList(codes))
     default: type = .string
     }
     if typeName != "date", let formatsNode = node["formats"] {
-      diagnostics.error("'formats' applies only to dates; \(context) is \(typeName)", at: formatsNode.location)
+      diagnostics.error(
+        "'formats' applies only to dates; \(context) is \(typeName)", at: formatsNode.location)
     }
     if typeName != "code", let codesNode = node["codes"] ?? node["map"] {
-      diagnostics.error("'codes' and 'map' apply only to codes; \(context) is \(typeName)", at: codesNode.location)
+      diagnostics.error(
+        "'codes' and 'map' apply only to codes; \(context) is \(typeName)", at: codesNode.location)
     }
     for format in formats where !DateFormatCheck.isValid(format) {
       diagnostics.error(
@@ -67,7 +77,8 @@ enum ColumnSection {
         at: node["formats"]?.location)
     }
     return ColumnSpec(
-      field: field, sources: sources, type: type, dateFormats: formats.isEmpty && typeName == "date" ? ["dd/MM/yyyy", "yyyy-MM-dd"] : formats,
+      field: field, sources: sources, type: type,
+      dateFormats: formats.isEmpty && typeName == "date" ? ["dd/MM/yyyy", "yyyy-MM-dd"] : formats,
       codeMap: codeMap, required: required, nullable: nullable, check: check, location: node.location)
   }
 }

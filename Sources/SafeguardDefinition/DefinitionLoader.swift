@@ -9,7 +9,9 @@ public struct DefinitionLoader {
   public var overrides: [String: String]
   public var environment: [String: String]
 
-  public init(overrides: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment) {
+  public init(
+    overrides: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
     self.overrides = overrides
     self.environment = environment
   }
@@ -21,6 +23,21 @@ public struct DefinitionLoader {
   ]
 
   public func load(path: String) throws(DefinitionError) -> PipelineDefinition {
+    let (definition, diagnostics) = try loadReportingProblems(path: path)
+    try diagnostics.check()
+    return definition
+  }
+
+  public func load(text: String, file: String, sha256: String = "") throws(DefinitionError) -> PipelineDefinition {
+    let (definition, diagnostics) = try loadReportingProblems(text: text, file: file, sha256: sha256)
+    try diagnostics.check()
+    return definition
+  }
+
+  /// Loads as far as the definition allows and returns the problems found alongside, so that
+  /// a caller can add its own checks (stages, files) and report everything at once. Throws only
+  /// when the file cannot be read as YAML at all.
+  public func loadReportingProblems(path: String) throws(DefinitionError) -> (PipelineDefinition, Diagnostics) {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw DefinitionError("cannot read the definition file \(path)")
     }
@@ -28,10 +45,12 @@ public struct DefinitionLoader {
       throw DefinitionError("\(path) is not UTF-8 text")
     }
     let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    return try load(text: text, file: path, sha256: sha256)
+    return try loadReportingProblems(text: text, file: path, sha256: sha256)
   }
 
-  public func load(text: String, file: String, sha256: String = "") throws(DefinitionError) -> PipelineDefinition {
+  public func loadReportingProblems(text: String, file: String, sha256: String = "") throws(DefinitionError)
+    -> (PipelineDefinition, Diagnostics)
+  {
     let root = try YAMLNodes.parse(text, file: file)
     var diagnostics = Diagnostics()
     guard case .map = root else {
@@ -49,15 +68,18 @@ public struct DefinitionLoader {
     let maxQuarantine = readShare(top.node("max_quarantine"), diagnostics: &diagnostics) ?? 0.05
     let referenceDate = readDate(top.node("reference_date"), diagnostics: &diagnostics)
     let reference = readReference(top.node("reference"), diagnostics: &diagnostics)
-    let inputs = InputsSection.read(top.node("inputs"), diagnostics: &diagnostics, definition: resolved.location)
-    let stages = StagesSection.read(top.node("stages"), diagnostics: &diagnostics, definition: resolved.location)
+    let inputs = InputsSection.read(
+      top.node("inputs"), diagnostics: &diagnostics, definition: resolved.location)
+    let stages = StagesSection.read(
+      top.node("stages"), diagnostics: &diagnostics, definition: resolved.location)
     let outputs = readOutputs(top.node("outputs"), name: name, diagnostics: &diagnostics)
     top.finish(into: &diagnostics)
-    try diagnostics.check()
-    return PipelineDefinition(
+    let definition = PipelineDefinition(
       path: file, sha256: sha256, name: name, description: description, variables: variables.recorded,
       maxQuarantine: maxQuarantine, referenceDate: referenceDate, reference: reference, inputs: inputs,
       stages: stages, outputs: outputs)
+    return (definition, diagnostics)
+    return (definition, diagnostics)
   }
 
   /// A share written as `5%` or `0.05`.
@@ -73,7 +95,8 @@ public struct DefinitionLoader {
       scale = 100
     }
     guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0, value / scale <= 1 else {
-      diagnostics.error("max_quarantine must be a share between 0% and 100%, such as 5% or 0.05", at: node.location)
+      diagnostics.error(
+        "max_quarantine must be a share between 0% and 100%, such as 5% or 0.05", at: node.location)
       return nil
     }
     return value / scale

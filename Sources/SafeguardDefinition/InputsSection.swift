@@ -3,7 +3,9 @@ import SafeguardCore
 /// Reads `inputs:`: each a named source with a path or glob, a format, an encoding and a typed
 /// column mapping.
 enum InputsSection {
-  static func read(_ node: ConfigNode?, diagnostics: inout Diagnostics, definition: SourceLocation) -> [InputSpec] {
+  static func read(_ node: ConfigNode?, diagnostics: inout Diagnostics, definition: SourceLocation)
+    -> [InputSpec]
+  {
     guard let node else {
       diagnostics.error("the definition needs 'inputs', the extracts to read", at: definition)
       return []
@@ -13,7 +15,8 @@ enum InputsSection {
     for name in reader.keys {
       guard let value = reader.node(name) else { continue }
       if !isFieldName(name) {
-        diagnostics.error("input name '\(name)' must be lower_snake_case letters, digits and underscores", at: value.location)
+        diagnostics.error(
+          "input name '\(name)' must be lower_snake_case letters, digits and underscores", at: value.location)
       }
       if let input = readInput(name, value, diagnostics: &diagnostics) { inputs.append(input) }
     }
@@ -22,11 +25,17 @@ enum InputsSection {
   }
 
   static func isFieldName(_ text: String) -> Bool {
-    guard let first = text.unicodeScalars.first, first.properties.isLowercase || first == "_" else { return false }
-    return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    guard let first = text.unicodeScalars.first, first.properties.isLowercase || first == "_" else {
+      return false
+    }
+    return text.unicodeScalars.allSatisfy {
+      ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+    }
   }
 
-  private static func readInput(_ name: String, _ node: ConfigNode, diagnostics: inout Diagnostics) -> InputSpec? {
+  private static func readInput(_ name: String, _ node: ConfigNode, diagnostics: inout Diagnostics)
+    -> InputSpec?
+  {
     var reader = ConfigReader(node, context: "input '\(name)'")
     let pattern = reader.string("path", required: true)
     let defaultFormat = pattern.map { $0.lowercased().hasSuffix(".jsonl") ? "jsonl" : "csv" } ?? "csv"
@@ -35,13 +44,17 @@ enum InputsSection {
     var delimiter = UInt8(ascii: ",")
     if let text = reader.string("delimiter") {
       let value = text == "\\t" || text == "tab" ? "\t" : text
-      if value.utf8.count == 1, let byte = value.utf8.first, byte != UInt8(ascii: "\""), byte != 10, byte != 13 {
+      if value.utf8.count == 1, let byte = value.utf8.first, byte != UInt8(ascii: "\""), byte != 10,
+        byte != 13
+      {
         delimiter = byte
       } else {
-        reader.error("delimiter of input '\(name)' must be one character (or 'tab')", at: node["delimiter"]?.location)
+        reader.error(
+          "delimiter of input '\(name)' must be one character (or 'tab')", at: node["delimiter"]?.location)
       }
     }
-    let columns = readColumns(reader.node("columns"), input: name, at: node.location, diagnostics: &diagnostics)
+    let columns = readColumns(
+      reader.node("columns"), input: name, at: node.location, diagnostics: &diagnostics)
     reader.finish(into: &diagnostics)
     guard let pattern else { return nil }
     let files = Glob.expand(pattern)
@@ -51,14 +64,16 @@ enum InputsSection {
     }
     return InputSpec(
       name: name, pattern: pattern, files: files, format: InputFormat(rawValue: format)!,
-      encoding: TextEncoding(rawValue: encoding)!, delimiter: delimiter, columns: columns, location: node.location)
+      encoding: TextEncoding(rawValue: encoding)!, delimiter: delimiter, columns: columns,
+      location: node.location)
   }
 
   private static func readColumns(
     _ node: ConfigNode?, input: String, at location: SourceLocation, diagnostics: inout Diagnostics
   ) -> [ColumnSpec] {
     guard let node else {
-      diagnostics.error("input '\(input)' needs 'columns', mapping field names to the file's headers", at: location)
+      diagnostics.error(
+        "input '\(input)' needs 'columns', mapping field names to the file's headers", at: location)
       return []
     }
     var reader = ConfigReader(node, context: "columns of input '\(input)'")
@@ -66,7 +81,9 @@ enum InputsSection {
     for field in reader.keys {
       guard let value = reader.node(field) else { continue }
       if !isFieldName(field) {
-        diagnostics.error("field name '\(field)' must be lower_snake_case letters, digits and underscores", at: value.location)
+        diagnostics.error(
+          "field name '\(field)' must be lower_snake_case letters, digits and underscores", at: value.location
+        )
       }
       if let column = ColumnSection.read(field, value, input: input, diagnostics: &diagnostics) {
         columns.append(column)

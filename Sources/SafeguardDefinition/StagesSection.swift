@@ -3,7 +3,9 @@ import SafeguardCore
 /// Reads `stages:`: a list of `{uses, name, with, plugin, on_error}`. Which stages exist and
 /// what their options mean is checked later, by the registry and the stages themselves.
 enum StagesSection {
-  static func read(_ node: ConfigNode?, diagnostics: inout Diagnostics, definition: SourceLocation) -> [StageSpec] {
+  static func read(_ node: ConfigNode?, diagnostics: inout Diagnostics, definition: SourceLocation)
+    -> [StageSpec]
+  {
     guard let node else {
       diagnostics.error("the definition needs 'stages', a list of stages to run", at: definition)
       return []
@@ -24,7 +26,8 @@ enum StagesSection {
       guard let uses else { return nil }
       if !labels.insert(label).inserted {
         diagnostics.error(
-          "two stages are called '\(label)'; give one a different 'name:'", at: item["name"]?.location ?? item.location)
+          "two stages are called '\(label)'; give one a different 'name:'",
+          at: item["name"]?.location ?? item.location)
       }
       return StageSpec(
         uses: uses, label: label, options: options, plugin: plugin, onError: ErrorPolicy(rawValue: policy)!,

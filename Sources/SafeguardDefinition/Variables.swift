@@ -25,7 +25,8 @@ struct Variables {
         guard let node = reader.node(key) else { continue }
         declared.append(key)
         if !Self.isName(key) {
-          diagnostics.error("variable name '\(key)' must be letters, digits and underscores", at: node.location)
+          diagnostics.error(
+            "variable name '\(key)' must be letters, digits and underscores", at: node.location)
         }
         switch node {
         case .scalar(let text, _, _): values[key] = text
@@ -45,7 +46,8 @@ struct Variables {
       guard declared.contains(name) else {
         let hint = nearest(to: name, in: declared).map { " (did you mean '\($0)'?)" } ?? ""
         diagnostics.error(
-          "--set \(name): the definition declares no variable '\(name)'\(hint)", at: SourceLocation(file: file, line: 1))
+          "--set \(name): the definition declares no variable '\(name)'\(hint)",
+          at: SourceLocation(file: file, line: 1))
         continue
       }
       values[name] = value
@@ -96,17 +98,29 @@ struct Variables {
     return result + rest
   }
 
+  /// True when a value is exactly one `${env:NAME}`, or one `${name}` whose variable is.
+  func isEnvironmentReference(_ text: String) -> Bool {
+    guard text.hasPrefix("${"), text.hasSuffix("}"), text.dropFirst(2).firstIndex(of: "}") == text.index(before: text.endIndex)
+    else { return false }
+    let name = String(text.dropFirst(2).dropLast())
+    if name.hasPrefix("env:") { return true }
+    return recorded[name].map(isEnvironmentReference) ?? false
+  }
+
   /// The node with variables substituted in every scalar (keys are left as written).
   func substituteAll(in node: ConfigNode, diagnostics: inout Diagnostics) -> ConfigNode {
     switch node {
-    case .scalar(let text, let quoted, let location):
-      return .scalar(substitute(text, at: location, diagnostics: &diagnostics), quoted: quoted, location)
+    case .scalar(let text, let style, let location):
+      let value = substitute(text, at: location, diagnostics: &diagnostics)
+      return .scalar(value, style: isEnvironmentReference(text) ? .environment : style, location)
     case .list(let items, let location):
       return .list(items.map { substituteAll(in: $0, diagnostics: &diagnostics) }, location)
     case .map(let entries, let location):
       return .map(
         entries.map {
-          ConfigEntry(key: $0.key, keyLocation: $0.keyLocation, value: substituteAll(in: $0.value, diagnostics: &diagnostics))
+          ConfigEntry(
+            key: $0.key, keyLocation: $0.keyLocation,
+            value: substituteAll(in: $0.value, diagnostics: &diagnostics))
         }, location)
     case .null:
       return node

@@ -11,8 +11,9 @@ enum YAMLNodes {
       node = try Yams.compose(yaml: text)
     } catch let error as YamlError {
       var diagnostic = syntaxDiagnostic(error, file: file)
-      if let line = diagnostic.location?.line, text.split(separator: "\n", omittingEmptySubsequences: false)
-        .dropFirst(line - 1).first?.contains("${") == true
+      if let line = diagnostic.location?.line,
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+          .dropFirst(line - 1).first?.contains("${") == true
       {
         diagnostic.message += " (inside { } or [ ], quote a value that contains ${…}: \"${data}/x.csv\")"
       }
@@ -38,9 +39,10 @@ enum YAMLNodes {
       if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
         return .null(where_)
       }
-      return .scalar(scalar.string, quoted: scalar.style != .plain, where_)
+      return .scalar(scalar.string, style: scalar.style == .plain ? .plain : .quoted, where_)
     case .sequence(let sequence):
-      return .list(sequence.map { convert($0, file: file, diagnostics: &diagnostics) }, location(sequence.mark, file))
+      return .list(
+        sequence.map { convert($0, file: file, diagnostics: &diagnostics) }, location(sequence.mark, file))
     case .mapping(let mapping):
       var entries: [ConfigEntry] = []
       for (key, value) in mapping {
@@ -64,7 +66,8 @@ enum YAMLNodes {
     switch error {
     case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
       .composer(_, let problem, let mark, _):
-      return Diagnostic("YAML syntax: \(problem)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
+      return Diagnostic(
+        "YAML syntax: \(problem)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
     case .reader(let problem, _, _, _):
       return Diagnostic("YAML cannot be read: \(problem)", at: SourceLocation(file: file, line: 1))
     default:

@@ -15,10 +15,19 @@ public struct Pipeline: Sendable {
 
   /// Builds and plans the pipeline; with `checkFiles`, also opens every input file and checks
   /// its header carries the columns the definition requires.
+  /// Loads a definition file and builds it, reporting every problem of both at once.
+  public static func load(
+    path: String, overrides: [String: String], registry: StageRegistry = Pipeline.registry, checkFiles: Bool
+  ) throws(DefinitionError) -> Pipeline {
+    let (definition, problems) = try DefinitionLoader(overrides: overrides).loadReportingProblems(path: path)
+    return try Pipeline(definition: definition, registry: registry, checkFiles: checkFiles, problems: problems)
+  }
+
   public init(
-    definition: PipelineDefinition, registry: StageRegistry = Pipeline.registry, checkFiles: Bool = false
+    definition: PipelineDefinition, registry: StageRegistry = Pipeline.registry, checkFiles: Bool = false,
+    problems: Diagnostics = Diagnostics()
   ) throws(DefinitionError) {
-    var diagnostics = Diagnostics()
+    var diagnostics = problems
     var stages: [any Stage] = []
     for spec in definition.stages {
       if let stage = registry.make(spec, diagnostics: &diagnostics) { stages.append(stage) }

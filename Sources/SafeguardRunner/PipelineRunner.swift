@@ -25,7 +25,8 @@ public struct PipelineRunner: Sendable {
     var record = RunRecord(
       runID: runID,
       pipeline: PipelineIdentity(
-        name: definition.name, path: definition.path, sha256: definition.sha256, variables: definition.variables),
+        name: definition.name, path: definition.path, sha256: definition.sha256,
+        variables: definition.variables),
       startedAt: Date(), maxQuarantine: definition.maxQuarantine)
     let directory = options.outputDirectory ?? definition.outputs.directory
     let output: OutputWriter
@@ -37,9 +38,12 @@ public struct PipelineRunner: Sendable {
       return RunOutcome(record: record, directory: directory, summaryPath: nil)
     }
     let context = RunContext(
-      runID: runID, logger: options.logger, output: output, reference: definition.reference.mapValues(\.path))
+      runID: runID, logger: options.logger, output: output,
+      reference: ReferenceTables(paths: definition.reference.mapValues(\.path), loader: ReferenceTableReader.load),
+      referenceDate: definition.referenceDate)
     let progress = Progress(enabled: options.showProgress)
-    let driver = StageDriver(stages: pipeline.stages, specs: definition.stages, context: context, progress: progress)
+    let driver = StageDriver(
+      stages: pipeline.stages, specs: definition.stages, context: context, progress: progress)
     progress.start()
     do {
       try await execute(driver: driver, context: context, record: &record)
@@ -58,6 +62,8 @@ public struct PipelineRunner: Sendable {
     record.stages = definition.stages.enumerated().map {
       StageRecord(index: $0, label: $1.label, uses: $1.uses, counts: context.counters.counts(stage: $0))
     }
+    record.keyFingerprint = context.keyFingerprint
+    record.plugins = context.plugins
     record.finishedAt = Date()
     record.outputs = output.files
     let summaryPath = writeSummary(&record, output: output)
@@ -69,6 +75,7 @@ public struct PipelineRunner: Sendable {
     let readers = definition.inputs.map { InputReader(spec: $0, batchSize: options.batchSize) }
     // Every required column of every file is checked before any record is processed.
     for reader in readers { try reader.checkHeaders() }
+    try await driver.start()
     for (reader, input) in zip(readers, definition.inputs) {
       var counts = try await driver.ingest(reader)
       counts.rowsAccepted = driver.accepted(input.name)

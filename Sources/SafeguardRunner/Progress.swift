@@ -38,7 +38,8 @@ final class Progress: Sendable {
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let count = records.load(ordering: .relaxed)
     let rate = seconds > 0 ? Double(count) / seconds : 0
-    let line = "\r\u{1B}[K  \(Self.grouped(count)) records  \(Self.grouped(Int(rate)))/s  "
+    let line =
+      "\r\u{1B}[K  \(Self.grouped(count)) records  \(Self.grouped(Int(rate)))/s  "
       + String(format: "%.1fs", seconds)
     FileHandle.standardError.write(Data(line.utf8))
   }

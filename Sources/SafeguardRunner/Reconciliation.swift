@@ -15,7 +15,8 @@ enum Reconciliation {
       let share = Double(input.rowsQuarantined) / Double(input.rowsRead)
       if share > maxQuarantine {
         over.append(
-          "input '\(input.name)': \(percent(share)) of rows quarantined (\(input.rowsQuarantined) of \(input.rowsRead))")
+          "input '\(input.name)': \(percent(share)) of rows quarantined (\(input.rowsQuarantined) of \(input.rowsRead))"
+        )
       }
     }
     if !over.isEmpty {

@@ -18,6 +18,11 @@ final class StageDriver: Sendable {
     self.progress = progress
   }
 
+  /// Starts every stage, in order, before any record flows.
+  func start() async throws {
+    for index in stages.indices { try await stages[index].start(context: contexts[index]) }
+  }
+
   /// Reads one input to the end, pushing each batch from the first stage.
   func ingest(_ reader: InputReader) async throws -> InputCounts {
     try await reader.read(context: run) { batch in

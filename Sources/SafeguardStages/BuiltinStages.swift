@@ -5,7 +5,9 @@ public enum BuiltinStages {
   public static var registry: StageRegistry {
     var registry = StageRegistry()
     registry.register(ExportCSV.name, summary: ExportCSV.summary) { ExportCSV(spec: $0, diagnostics: &$1) }
-    registry.register(Deduplicate.name, summary: Deduplicate.summary) { Deduplicate(spec: $0, diagnostics: &$1) }
+    registry.register(Deduplicate.name, summary: Deduplicate.summary) {
+      Deduplicate(spec: $0, diagnostics: &$1)
+    }
     return registry
   }
 }

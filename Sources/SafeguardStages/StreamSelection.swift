@@ -20,7 +20,9 @@ struct StreamSelection: Sendable {
   func check(_ streams: StreamSchemas, stage: String, diagnostics: inout Diagnostics) {
     for name in written where streams[name] == nil {
       let hint = nearest(to: name, in: streams.names).map { " (did you mean '\($0)'?)" } ?? ""
-      diagnostics.error("stage '\(stage)' names stream '\(name)', which no input or earlier stage provides\(hint)", at: location)
+      diagnostics.error(
+        "stage '\(stage)' names stream '\(name)', which no input or earlier stage provides\(hint)",
+        at: location)
     }
   }
 }

@@ -138,5 +138,7 @@ enum MentalHealthCare {
 
 /// Codes of the prison receptions extract.
 enum PrisonReceptions {
-  static let establishments = ["HMP Northgate", "HMP Eastmoor", "HMP Westbury", "HMP Kingsmere", "HMP Oakfield"]
+  static let establishments = [
+    "HMP Northgate", "HMP Eastmoor", "HMP Westbury", "HMP Kingsmere", "HMP Oakfield",
+  ]
 }

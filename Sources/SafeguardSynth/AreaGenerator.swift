@@ -10,6 +10,10 @@ struct AreaGenerator {
   var rng: SeededRandom
   var out = AreaPopulation()
   private var nextUPRN: Int64
+  /// The last house number used in each of this area's postcodes, and the last flat number
+  /// used for households moving into each neighbouring postcode.
+  private var houseNumbers: [Int32: Int] = [:]
+  private var flatNumbers: [Int32: Int] = [:]
   /// Children who moved into another household (kinship care): (household, person).
   var arrivals: [(household: Int, person: Int)] = []
 
@@ -28,7 +32,8 @@ struct AreaGenerator {
     return generator.out
   }
 
-  private init(geography: Geography, areaIndex: Int, reference: Int32, windowStart: Int32, rng: SeededRandom) {
+  private init(geography: Geography, areaIndex: Int, reference: Int32, windowStart: Int32, rng: SeededRandom)
+  {
     self.geography = geography
     self.areaIndex = areaIndex
     self.reference = reference
@@ -76,7 +81,9 @@ struct AreaGenerator {
     var childName = (familyName, Person.none)
     if partnerName != familyName {
       let roll = rng.unit()
-      childName = roll < 0.45 ? (familyName, Person.none) : roll < 0.9 ? (partnerName, Person.none) : (familyName, partnerName)
+      childName =
+        roll < 0.45
+        ? (familyName, Person.none) : roll < 0.9 ? (partnerName, Person.none) : (familyName, partnerName)
     } else if rng.chance(0.03) {
       childName = (familyName, UInt16(rng.below(NameLists.surnames.count)))
     }
@@ -86,7 +93,8 @@ struct AreaGenerator {
       firstPerson: Int32(out.persons.count), adults: twoAdults ? 2 : 1, children: UInt8(children),
       firstSpell: Int32(out.spells.count), spellCount: 0)
 
-    out.persons.append(adult(woman: firstIsWoman, dob: firstDob, surname: familyName, household: householdIndex))
+    out.persons.append(
+      adult(woman: firstIsWoman, dob: firstDob, surname: familyName, household: householdIndex))
     if twoAdults {
       let woman = rng.chance(0.03) ? firstIsWoman : !firstIsWoman
       out.persons.append(adult(woman: woman, dob: secondDob, surname: partnerName, household: householdIndex))
@@ -95,8 +103,10 @@ struct AreaGenerator {
       let roll = rng.unit()
       let sex: UInt8 = roll < 0.003 ? UInt8(ascii: "U") : roll < 0.5 ? UInt8(ascii: "F") : UInt8(ascii: "M")
       let range =
-        sex == UInt8(ascii: "F") ? NameLists.girlRange
-        : sex == UInt8(ascii: "M") ? NameLists.boyRange : (rng.chance(0.5) ? NameLists.girlRange : NameLists.boyRange)
+        sex == UInt8(ascii: "F")
+        ? NameLists.girlRange
+        : sex == UInt8(ascii: "M")
+          ? NameLists.boyRange : (rng.chance(0.5) ? NameLists.girlRange : NameLists.boyRange)
       let dob = eldest + offset
       var child = Person(
         forename: UInt16(range.lowerBound + rng.below(range.count)), surname: childName.0,
@@ -134,12 +144,30 @@ struct AreaGenerator {
     return person
   }
 
+  /// A new address in an area. Addresses never repeat: in this area's own postcodes houses
+  /// are numbered upwards (with gaps) from this generator's counter; a household moving in
+  /// from a neighbouring area, whose generator cannot see these counters, gets a flat in a
+  /// block numbered 201 to 208 by the direction it came from.
   private mutating func newSpell(in area: Int, start: Int32) -> Spell {
     let uprn = nextUPRN
     nextUPRN += Int64(rng.int(1...9))
-    let postcode = Int32(rng.int(geography.areas[area].postcodes.lowerBound...geography.areas[area].postcodes.upperBound - 1))
-    let flat: UInt8 = rng.chance(0.12) ? UInt8(rng.int(1...30)) : 0
-    return Spell(uprn: uprn, postcode: postcode, start: start, house: UInt16(rng.int(1...160)), flat: flat)
+    let range = geography.areas[area].postcodes
+    let postcode = Int32(range.lowerBound + rng.below(range.count))
+    if area == areaIndex {
+      let house = houseNumbers[postcode, default: 0] + rng.int(1...2)
+      houseNumbers[postcode] = house
+      let flat: UInt8 = rng.chance(0.12) ? UInt8(rng.int(1...30)) : 0
+      return Spell(uprn: uprn, postcode: postcode, start: start, house: UInt16(house), flat: flat)
+    }
+    let here = geography.areas[areaIndex]
+    let there = geography.areas[area]
+    let direction = (here.row - there.row + 1) * 3 + (here.col - there.col + 1)  // 0...8, never 4
+    let flat = flatNumbers[postcode, default: 0] + 1
+    flatNumbers[postcode] = flat
+    return Spell(
+      uprn: uprn, postcode: postcode, start: start,
+      house: UInt16(200 + (direction < 4 ? direction + 1 : direction)),
+      flat: UInt8(min(flat, 255)))
   }
 
   /// About 2.5% of children go to live with relatives in another household during the window.
@@ -172,7 +200,8 @@ struct AreaGenerator {
         flags.insert(.substanceMisuse)
       }
       let misuse = flags.contains(.substanceMisuse)
-      if rng.chance(min(0.85, 0.06 * scale * (0.7 + 0.9 * adversity) * (abuse ? 2 : 1) * (misuse ? 1.8 : 1))) {
+      if rng.chance(min(0.85, 0.06 * scale * (0.7 + 0.9 * adversity) * (abuse ? 2 : 1) * (misuse ? 1.8 : 1)))
+      {
         flags.insert(.mentalHealth)
       }
       out.households[index].risk = flags
@@ -214,7 +243,8 @@ struct AreaGenerator {
     var result = out.households[householdIndex].childIndices.filter {
       out.childLives($0, in: householdIndex, on: day)
     }
-    for arrival in arrivals where arrival.household == householdIndex && out.childLives(arrival.person, in: householdIndex, on: day) {
+    for arrival in arrivals
+    where arrival.household == householdIndex && out.childLives(arrival.person, in: householdIndex, on: day) {
       result.append(arrival.person)
     }
     return result

@@ -32,9 +32,12 @@ extension AreaGenerator {
   private mutating func makeEarlyHelp(_ index: Int) {
     let h = out.households[index]
     let date = day(from: windowStart, to: reference)
-    let flags = (Double(h.risk.rawValue & 1), Double((h.risk.rawValue >> 1) & 1), Double((h.risk.rawValue >> 2) & 1))
+    let flags = (
+      Double(h.risk.rawValue & 1), Double((h.risk.rawValue >> 1) & 1), Double((h.risk.rawValue >> 2) & 1)
+    )
     let weights = [
-      0.15 + 0.1 * flags.1 + 0.05 * h.adversity, 0.02 + 0.5 * flags.0, 0.02 + 0.35 * flags.2, 0.01 + 0.35 * flags.1,
+      0.15 + 0.1 * flags.1 + 0.05 * h.adversity, 0.02 + 0.5 * flags.0, 0.02 + 0.35 * flags.2,
+      0.01 + 0.35 * flags.1,
       0.12, 0.14, 0.14, 0.06, 0.08, 0.16,
     ]
     let concern = UInt8(rng.weighted(weights))
@@ -51,7 +54,8 @@ extension AreaGenerator {
     // N0...N9; abuse or neglect (N1) dominates and rises with the toxic trio.
     let need = UInt8(rng.weighted([0.02, 0.4 + 0.1 * r, 0.1, 0.06, 0.1, 0.14, 0.04, 0.01, 0.03, 0]))
     for child in someChildren(of: index, on: date, share: 0.8) {
-      out.cinPlans.append(ChildRecord(person: Int32(child), date: date, end: end > reference ? .max : end, code: need))
+      out.cinPlans.append(
+        ChildRecord(person: Int32(child), date: date, end: end > reference ? .max : end, code: need))
     }
   }
 
@@ -74,7 +78,8 @@ extension AreaGenerator {
       for child in chosen {
         out.cpPlans.append(
           ChildRecord(
-            person: Int32(child), date: start, end: end > reference ? .max : end, code: category, detail: latest,
+            person: Int32(child), date: start, end: end > reference ? .max : end, code: category,
+            detail: latest,
             number: sequence))
       }
       guard end < reference, rng.chance(0.18) else { break }
@@ -93,7 +98,8 @@ extension AreaGenerator {
     for child in someChildren(of: index, on: date, share: 0.55) {
       out.careStarts.append(
         ChildRecord(
-          person: Int32(child), date: date, code: need, detail: UInt8(rng.weighted(CareStarts.legalStatusWeights)),
+          person: Int32(child), date: date, code: need,
+          detail: UInt8(rng.weighted(CareStarts.legalStatusWeights)),
           number: UInt16(rng.below(CareStarts.placements.count))))
     }
   }
@@ -120,11 +126,14 @@ extension AreaGenerator {
     // Dental extractions between 3 and 15.
     let first = max(windowStart, Dates.adding(years: 3, to: p.dob))
     let last = min(reference, Dates.adding(years: 16, to: p.dob) - 1)
-    if first <= last, rng.chance(min(0.5, 0.012 * (1 + r) * Double(last - first + 1) / (4 * Dates.daysPerYear))) {
+    if first <= last,
+      rng.chance(min(0.5, 0.012 * (1 + r) * Double(last - first + 1) / (4 * Dates.daysPerYear)))
+    {
       out.dental.append(
         ChildRecord(
-          person: Int32(person), date: day(from: first, to: last), code: UInt8(rng.weighted([0.85, 0.1, 0.05])),
-          number: UInt16(1 + rng.below(4 + Int(2 * r)))))
+          person: Int32(person), date: day(from: first, to: last),
+          code: UInt8(rng.weighted([0.85, 0.1, 0.05])),
+          number: UInt16(min(10, 1 + rng.below(4 + Int(2 * r))))))
     }
     // Young carers, identified from age 8, mostly where a parent is ill or misusing.
     let illness = household.risk.contains(.mentalHealth)

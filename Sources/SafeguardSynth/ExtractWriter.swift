@@ -117,7 +117,8 @@ final class ExtractWriter {
 
   func text(_ value: String) {
     if layout.encoding == .windows1252 {
-      cells.append(TextEncoding1252.encode(value) ?? Array(value.utf8.map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }))
+      cells.append(
+        TextEncoding1252.encode(value) ?? Array(value.utf8.map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }))
     } else {
       cells.append(value)
     }
@@ -176,7 +177,8 @@ final class ExtractWriter {
         faults.append(Fault(file: layout.path, line: nextLine, column: "", kind: .duplicateRow))
         emitRow()
       } else {
-        faults.append(Fault(file: layout.path, line: line, column: layout.columns[fault.column].name, kind: fault.kind))
+        faults.append(
+          Fault(file: layout.path, line: line, column: layout.columns[fault.column].name, kind: fault.kind))
       }
     }
     cells.removeAll()

@@ -64,7 +64,8 @@ extension World {
     let layout = ExtractLayout(
       "extracts/dental_extractions.csv",
       columns: [
-        ("NHS Number", .nhsNumber), ("Date of Birth", .date), ("Postcode", .postcode), ("Procedure Date", .date),
+        ("NHS Number", .nhsNumber), ("Date of Birth", .date), ("Postcode", .postcode),
+        ("Procedure Date", .date),
         ("Teeth Extracted", .plain), ("Anaesthetic", .plain),
       ])
     return try write(layout, into: directory) { (w) throws(RunError) in
@@ -87,7 +88,9 @@ extension World {
     let start = Dates.academicYearStart(containing: reference)
     let year = Dates.yearOf(start)
     let next = (year + 1) % 100
-    return (String(year) + "/" + (next < 10 ? "0" : "") + String(next), Dates.terms(ofAcademicYearStarting: start))
+    return (
+      String(year) + "/" + (next < 10 ? "0" : "") + String(next), Dates.terms(ofAcademicYearStarting: start)
+    )
   }
 
   /// Pupils' identifiers as a school census holds them: UPN, names, date of birth.
@@ -104,8 +107,10 @@ extension World {
     let layout = ExtractLayout(
       "extracts/school_attendance.csv",
       columns: [
-        ("UPN", .plain), ("Forename", .text), ("Surname", .text), ("Date of Birth", .date), ("Postcode", .postcode),
-        ("Academic Year", .plain), ("Term", .plain), ("Sessions Possible", .plain), ("Authorised Absence", .plain),
+        ("UPN", .plain), ("Forename", .text), ("Surname", .text), ("Date of Birth", .date),
+        ("Postcode", .postcode),
+        ("Academic Year", .plain), ("Term", .plain), ("Sessions Possible", .plain),
+        ("Authorised Absence", .plain),
         ("Unauthorised Absence", .plain),
       ])
     let year = schoolYear
@@ -154,7 +159,8 @@ extension World {
     let layout = ExtractLayout(
       "extracts/nursery_entitlement.csv",
       columns: [
-        ("Child Forename", .text), ("Child Surname", .text), ("Date of Birth", .date), ("Postcode", .postcode),
+        ("Child Forename", .text), ("Child Surname", .text), ("Date of Birth", .date),
+        ("Postcode", .postcode),
         ("Funding Type", .plain), ("Eligible", .plain), ("Taken Up", .plain), ("Term", .plain),
         ("Eligibility Checked", .date),
       ])

@@ -173,7 +173,9 @@ struct AreaPopulation: Sendable {
 
   /// Calls `body` with each address a person has had, oldest first, and the first and last
   /// day (inclusive; nil while current) the person lived there. Children's start at birth.
-  func forEachAddress(of person: Int, _ body: (Spell, Int32, Int32?) throws(RunError) -> Void) throws(RunError) {
+  func forEachAddress(of person: Int, _ body: (Spell, Int32, Int32?) throws(RunError) -> Void)
+    throws(RunError)
+  {
     let p = persons[person]
     let from: Int32 = p.isChild ? p.dob : .min
     if p.movedTo >= 0 {

@@ -33,7 +33,8 @@ extension World {
     let layout = ExtractLayout(
       "extracts/police_domestic_abuse.csv", encoding: .windows1252, crlf: true,
       columns: [
-        ("Incident Ref", .plain), ("Incident Date", .date), ("Incident Time", .plain), ("Children Present", .plain),
+        ("Incident Ref", .plain), ("Incident Date", .date), ("Incident Time", .plain),
+        ("Children Present", .plain),
         ("DASH Risk", .plain), ("Victim Forename", .text), ("Victim Surname", .text), ("Victim DOB", .date),
         ("Victim Address", .text), ("Victim Postcode", .postcode), ("Perpetrator Forename", .text),
         ("Perpetrator Surname", .text), ("Perpetrator DOB", .date), ("Perpetrator Postcode", .postcode),
@@ -93,7 +94,8 @@ extension World {
       "extracts/substance_misuse_treatment.csv", dateStyle: .iso,
       columns: [
         ("client_ref", .plain), ("nhs_number", .nhsNumber), ("date_of_birth", .date), ("sex", .plain),
-        ("postcode", .postcode), ("episode_start", .date), ("episode_end", .date), ("primary_substance", .plain),
+        ("postcode", .postcode), ("episode_start", .date), ("episode_end", .date),
+        ("primary_substance", .plain),
       ])
     var clients: [Int: Int] = [:]
     return try write(layout, into: directory) { (w) throws(RunError) in
@@ -106,7 +108,8 @@ extension World {
           $0.append("SM")
           $0.appendInt(client, width: 6)
         }
-        healthIdentifiers(w, a, person, on: episode.start, sex: areas[a].persons[person].sex == 70 ? "F" : "M")
+        healthIdentifiers(
+          w, a, person, on: episode.start, sex: areas[a].persons[person].sex == 70 ? "F" : "M")
         w.date(episode.start)
         w.date(episode.end)
         w.text(SubstanceTreatment.substances[Int(episode.code)])
@@ -119,7 +122,11 @@ extension World {
   /// systems hold them.
   func healthIdentifiers(_ w: ExtractWriter, _ a: Int, _ person: Int, on day: Int32, sex: String) {
     let p = areas[a].persons[person]
-    if (global(a, person) &* 2_654_435_761) % 100 < 3 { w.empty() } else { w.ascii { appendNHSNumber(a, person, to: &$0) } }
+    if (global(a, person) &* 2_654_435_761) % 100 < 3 {
+      w.empty()
+    } else {
+      w.ascii { appendNHSNumber(a, person, to: &$0) }
+    }
     w.date(p.dob)
     w.text(sex)
     w.text(postcode(areas[a].spell(of: person, on: day).postcode))
@@ -131,7 +138,8 @@ extension World {
     let layout = ExtractLayout(
       "extracts/adult_mental_health.csv",
       columns: [
-        ("Local Patient ID", .plain), ("NHS Number", .nhsNumber), ("Date of Birth", .date), ("Gender", .plain),
+        ("Local Patient ID", .plain), ("NHS Number", .nhsNumber), ("Date of Birth", .date),
+        ("Gender", .plain),
         ("Postcode", .postcode), ("Service Type", .plain), ("Start Date", .date), ("End Date", .date),
         ("Team", .plain),
       ])
@@ -143,7 +151,8 @@ extension World {
           $0.append("MH")
           $0.appendInt((global(a, person) &* 48_271) % 10_000_000, width: 7)
         }
-        healthIdentifiers(w, a, person, on: episode.start, sex: areas[a].persons[person].sex == 70 ? "Female" : "Male")
+        healthIdentifiers(
+          w, a, person, on: episode.start, sex: areas[a].persons[person].sex == 70 ? "Female" : "Male")
         w.text(MentalHealthCare.serviceTypes[Int(episode.code)])
         w.date(episode.start)
         w.date(episode.end)

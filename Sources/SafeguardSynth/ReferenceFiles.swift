@@ -22,7 +22,8 @@ extension World {
   func writeAreas(into directory: String) throws(RunError) -> FileResult {
     let layout = ExtractLayout(
       "reference/areas.csv",
-      columns: ["LSOA21CD", "LSOA21NM", "MSOA21CD", "MSOA21NM", "WD24CD", "WD24NM", "LAD24CD", "LAD24NM"].map {
+      columns: ["LSOA21CD", "LSOA21NM", "MSOA21CD", "MSOA21NM", "WD24CD", "WD24NM", "LAD24CD", "LAD24NM"].map
+      {
         ($0, CellRole.plain)
       })
     return try write(layout, into: directory, faulty: false) { (w) throws(RunError) in
@@ -44,7 +45,9 @@ extension World {
   func writePostcodes(into directory: String) throws(RunError) -> FileResult {
     let layout = ExtractLayout(
       "reference/postcode_lookup.csv",
-      columns: ["pcds", "lsoa21cd", "msoa21cd", "wd24cd", "lad24cd", "lat", "long"].map { ($0, CellRole.plain) })
+      columns: ["pcds", "lsoa21cd", "msoa21cd", "wd24cd", "lad24cd", "lat", "long"].map {
+        ($0, CellRole.plain)
+      })
     return try write(layout, into: directory, faulty: false) { (w) throws(RunError) in
       for postcode in geography.postcodes {
         let area = geography.areas[postcode.area]
@@ -92,7 +95,8 @@ extension World {
     }
     try file.finish()
     return FileResult(
-      file: WrittenFile(path: file.relativePath, rows: geography.areas.count, bytes: file.bytesWritten), faults: [])
+      file: WrittenFile(path: file.relativePath, rows: geography.areas.count, bytes: file.bytesWritten),
+      faults: [])
   }
 
   /// LSOA polygons as a GeoJSON FeatureCollection in WGS84 (longitude, latitude), one feature
@@ -124,6 +128,7 @@ extension World {
     file.buffer.append("]}\n")
     try file.finish()
     return FileResult(
-      file: WrittenFile(path: file.relativePath, rows: geography.areas.count, bytes: file.bytesWritten), faults: [])
+      file: WrittenFile(path: file.relativePath, rows: geography.areas.count, bytes: file.bytesWritten),
+      faults: [])
   }
 }

@@ -34,7 +34,8 @@ extension AreaGenerator {
       let u = rng.unit()
       let propensity = 0.03 + 0.025 * r + 0.12 * u * u * u
       let unauthorisedShare = min(0.9, 0.2 + 0.25 * r)
-      for (term, dates) in Dates.terms(ofAcademicYearStarting: academicYear).enumerated() where dates.first <= reference {
+      for (term, dates) in Dates.terms(ofAcademicYearStarting: academicYear).enumerated()
+      where dates.first <= reference {
         var possible = Dates.sessions(from: dates.first, to: min(dates.last, reference))
         if rng.chance(0.04) { possible = possible * (60 + rng.below(35)) / 100 }  // joined mid-term
         let missed = min(possible, Int((Double(possible) * propensity * (0.7 + 0.6 * rng.unit())).rounded()))

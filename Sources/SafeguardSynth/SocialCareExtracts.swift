@@ -26,7 +26,9 @@ enum CareStarts {
 /// Codes of the young carers extract.
 enum YoungCarers {
   static let caresFor = ["Parent", "Sibling", "Grandparent"]
-  static let reasons = ["Mental health", "Substance misuse", "Physical disability", "Long-term illness", "Learning disability"]
+  static let reasons = [
+    "Mental health", "Substance misuse", "Physical disability", "Long-term illness", "Learning disability",
+  ]
 }
 
 /// Extracts from the children's social care case-management system.
@@ -74,7 +76,8 @@ extension World {
       "extracts/cin_plans.csv",
       columns: [
         ("Person ID", .plain), ("UPN", .plain), ("NHS Number", .nhsNumber), ("Date of Birth", .date),
-        ("CIN Plan ID", .plain), ("CIN Plan Start", .date), ("CIN Plan End", .date), ("Primary Need Code", .plain),
+        ("CIN Plan ID", .plain), ("CIN Plan Start", .date), ("CIN Plan End", .date),
+        ("Primary Need Code", .plain),
       ])
     return try write(layout, into: directory) { (w) throws(RunError) in
       for (number, (a, i)) in byDate(\.cinPlans, \.date).enumerated() {
@@ -98,7 +101,8 @@ extension World {
       "extracts/early_help_assessments.csv", byteOrderMark: true,
       columns: [
         ("Person ID", .plain), ("NHS Number", .nhsNumber), ("Date of Birth", .date), ("Postcode", .postcode),
-        ("Assessment ID", .plain), ("Assessment Date", .date), ("Primary Concern", .plain), ("Lead Agency", .plain),
+        ("Assessment ID", .plain), ("Assessment Date", .date), ("Primary Concern", .plain),
+        ("Lead Agency", .plain),
       ])
     return try write(layout, into: directory) { (w) throws(RunError) in
       for (number, (a, i)) in byDate(\.earlyHelp, \.date).enumerated() {
@@ -127,7 +131,8 @@ extension World {
     let layout = ExtractLayout(
       "extracts/cla_episodes.csv",
       columns: [
-        ("CHILD", .plain), ("SEX", .plain), ("DOB", .date), ("UPN", .plain), ("DECOM", .date), ("RNE", .plain),
+        ("CHILD", .plain), ("SEX", .plain), ("DOB", .date), ("UPN", .plain), ("DECOM", .date),
+        ("RNE", .plain),
         ("LS", .plain), ("CIN", .plain), ("PLACE", .plain), ("HOME_POST", .postcode),
       ])
     return try write(layout, into: directory) { (w) throws(RunError) in

@@ -44,11 +44,13 @@ public struct SyntheticAuthority {
           "the number of children must be between 1 and \(Self.maximumChildren), not \(children)", at: nil)
       }
       if !(dirtyRate >= 0 && dirtyRate <= 1) {
-        diagnostics.error("the dirty rate must be between 0 and 1 (0.01 is 1% of rows), not \(dirtyRate)", at: nil)
+        diagnostics.error(
+          "the dirty rate must be between 0 and 1 (0.01 is 1% of rows), not \(dirtyRate)", at: nil)
       }
       let year = CivilDate.components(referenceDate).year
       if !(1990...2200).contains(year) {
-        diagnostics.error("the reference date must be between 1990 and 2200, not \(CivilDate.iso(referenceDate))", at: nil)
+        diagnostics.error(
+          "the reference date must be between 1990 and 2200, not \(CivilDate.iso(referenceDate))", at: nil)
       }
       if threads < 0 { diagnostics.error("threads must be 0 (one per processor) or more", at: nil) }
       try diagnostics.check()

@@ -18,7 +18,8 @@ extension World {
   /// Every fault, ordered by file and line.
   func writeFaults(_ faults: [Fault], into directory: String) throws(RunError) -> FileResult {
     let layout = ExtractLayout(
-      "truth/faults.csv", columns: ["file", "line", "column", "fault", "expected"].map { ($0, CellRole.plain) })
+      "truth/faults.csv",
+      columns: ["file", "line", "column", "fault", "expected"].map { ($0, CellRole.plain) })
     let ordered = faults.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
     return try write(layout, into: directory, faulty: false) { (w) throws(RunError) in
       for fault in ordered {
@@ -53,7 +54,8 @@ extension World {
 
       """)
     try file.finish()
-    return FileResult(file: WrittenFile(path: file.relativePath, rows: 0, bytes: file.bytesWritten), faults: [])
+    return FileResult(
+      file: WrittenFile(path: file.relativePath, rows: 0, bytes: file.bytesWritten), faults: [])
   }
 
   /// The manifest: options, counts, and rows and bytes of every file. Written by hand, with a
@@ -66,13 +68,16 @@ extension World {
     out.append("{\n  \"generator\": \"safeguard synth\",\n  \"synthetic\": true,\n  \"options\": {")
     out.append("\"children\": \(children), \"seed\": \(seed), \"dirty_rate\": \(dirtyRate), ")
     out.append("\"reference_date\": \"\(CivilDate.iso(reference))\"},\n")
-    out.append("  \"authority\": {\"code\": \"\(Geography.authorityCode)\", \"name\": \"\(Geography.authorityName)\"},\n")
-    out.append("  \"window\": {\"start\": \"\(CivilDate.iso(windowStart))\", \"end\": \"\(CivilDate.iso(reference))\"},\n")
+    out.append("  \"authority\": {\"code\": \"\(Geography.authorityCode)\", ")
+    out.append("\"name\": \"\(Geography.authorityName)\"},\n")
+    out.append("  \"window\": {\"start\": \"\(CivilDate.iso(windowStart))\", ")
+    out.append("\"end\": \"\(CivilDate.iso(reference))\"},\n")
     out.append("  \"counts\": {")
     out.append(counts.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", "))
     out.append(", \"faults\": \(faults)},\n  \"files\": [\n")
     for (index, written) in files.enumerated() {
-      out.append("    {\"path\": \"\(written.path)\", \"rows\": \(written.rows), \"bytes\": \(written.bytes)}")
+      out.append(
+        "    {\"path\": \"\(written.path)\", \"rows\": \(written.rows), \"bytes\": \(written.bytes)}")
       out.append(index + 1 < files.count ? ",\n" : "\n")
     }
     out.append("  ]\n}\n")

@@ -43,7 +43,8 @@ struct World: Sendable {
       (
         areas[a].persons.indices.map { Self.nhsNumber(global: base[a] + $0, offset: nhsOffset) },
         areas[a].persons.indices.map {
-          areas[a].persons[$0].isChild ? Self.upn(global: base[a] + $0, dob: areas[a].persons[$0].dob, offset: upnOffset) : 0
+          areas[a].persons[$0].isChild
+            ? Self.upn(global: base[a] + $0, dob: areas[a].persons[$0].dob, offset: upnOffset) : 0
         }
       )
     }

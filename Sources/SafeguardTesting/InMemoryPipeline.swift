@@ -11,6 +11,7 @@ public struct InMemoryPipeline {
   public let context: RunContext
   private var collected: [Batch] = []
   private var finished = false
+  private var started = false
 
   /// Plans the chain over the given input schemas; planning problems throw.
   public init(_ stages: [any Stage], inputs: StreamSchemas, context: RunContext? = nil) throws {
@@ -22,8 +23,16 @@ public struct InMemoryPipeline {
     self.context = try context ?? TestRun.context()
   }
 
+  /// Starts every stage; `push` does this itself before the first batch.
+  public mutating func start() async throws {
+    guard !started else { return }
+    started = true
+    for index in stages.indices { try await stages[index].start(context: context.stage(index, label: "stage \(index)")) }
+  }
+
   public mutating func push(_ batch: Batch) async throws {
     precondition(!finished, "push after finish")
+    try await start()
     collected += try await run(batch, from: 0)
   }
 
@@ -31,6 +40,7 @@ public struct InMemoryPipeline {
   /// into one batch per stream (streams in order of first appearance).
   public mutating func finish() async throws -> [String: Batch] {
     precondition(!finished, "finish called twice")
+    try await start()
     finished = true
     for index in stages.indices {
       let emitted = try await stages[index].finish(context: context.stage(index, label: "stage \(index)"))
@@ -43,7 +53,9 @@ public struct InMemoryPipeline {
   private func run(_ batch: Batch, from index: Int) async throws -> [Batch] {
     guard index < stages.count else { return [batch] }
     var out: [Batch] = []
-    for result in try await stages[index].process(batch, context: context.stage(index, label: "stage \(index)")) {
+    for result in try await stages[index].process(
+      batch, context: context.stage(index, label: "stage \(index)"))
+    {
       out += try await run(result, from: index + 1)
     }
     return out

@@ -22,7 +22,8 @@ extension Safeguard {
       help: ArgumentHelp("Override a variable the definition declares.", valueName: "NAME=VALUE"))
     var variables: [String] = []
 
-    @Option(help: ArgumentHelp("Write outputs here instead of the definition's outputs.dir.", valueName: "DIR"))
+    @Option(
+      help: ArgumentHelp("Write outputs here instead of the definition's outputs.dir.", valueName: "DIR"))
     var out: String?
 
     @Option(help: "Records per batch.")
@@ -34,9 +35,8 @@ extension Safeguard {
     }
 
     func run() async throws {
-      let loader = DefinitionLoader(overrides: try VariableOverrides.parse(variables))
-      let definition = try loader.load(path: pipeline)
-      let built = try Pipeline(definition: definition, checkFiles: false)
+      let overrides = try VariableOverrides.parse(variables)
+      let built = try Pipeline.load(path: pipeline, overrides: overrides, checkFiles: false)
       var options = RunOptions(outputDirectory: out, batchSize: batchSize, showProgress: isatty(2) == 1)
       options.logger.logLevel = .warning
       let outcome = await PipelineRunner(pipeline: built, options: options).run()

@@ -22,7 +22,8 @@ struct Synth: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Children in the authority (about 300 per LSOA).", valueName: "N"))
   var children = 20_000
 
-  @Option(help: ArgumentHelp("Seed of the random streams; the same seed gives the same files.", valueName: "S"))
+  @Option(
+    help: ArgumentHelp("Seed of the random streams; the same seed gives the same files.", valueName: "S"))
   var seed: UInt64 = 1
 
   @Option(
@@ -32,7 +33,8 @@ struct Synth: AsyncParsableCommand {
 
   @Option(
     name: .customLong("reference-date"),
-    help: ArgumentHelp("The day the extracts are taken; history covers the four years to it.", valueName: "yyyy-MM-dd"))
+    help: ArgumentHelp(
+      "The day the extracts are taken; history covers the four years to it.", valueName: "yyyy-MM-dd"))
   var referenceDate = "2026-03-31"
 
   func validate() throws {
@@ -43,9 +45,11 @@ struct Synth: AsyncParsableCommand {
           + "20000 is a district, 300000 a large county")
     }
     guard dirtyRate >= 0 && dirtyRate <= 1 else {
-      throw ValidationError("--dirty is a share of rows between 0 and 1: use 0.01 for 1% of rows, 0 for clean data")
+      throw ValidationError(
+        "--dirty is a share of rows between 0 and 1: use 0.01 for 1% of rows, 0 for clean data")
     }
-    guard let day = CivilDate.parseISO(referenceDate), (1990...2200).contains(CivilDate.components(day).year) else {
+    guard let day = CivilDate.parseISO(referenceDate), (1990...2200).contains(CivilDate.components(day).year)
+    else {
       throw ValidationError(
         "--reference-date must be a date written yyyy-MM-dd between 1990 and 2200, for example 2026-03-31")
     }
@@ -55,13 +59,15 @@ struct Synth: AsyncParsableCommand {
     let options = SyntheticAuthority.Options(
       children: children, seed: seed, dirtyRate: dirtyRate, referenceDate: CivilDate.parseISO(referenceDate)!)
     let report = try SyntheticAuthority.generate(into: out, options: options)
-    let seconds = Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
+    let seconds =
+      Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
+    let extractFiles = report.files.count { $0.path.hasPrefix("extracts/") }
     print(
       """
       Synthetic authority written to \(report.directory)/ (all data is synthetic)
         \(report.children) children and \(report.adults) adults in \(report.households) households
         \(report.areas) LSOAs in \(report.wards) wards; \(report.hotspotAreas) LSOAs in planted hotspots
-        \(report.extractRows) agency-extract records in \(report.files.count { $0.path.hasPrefix("extracts/") }) files
+        \(report.extractRows) agency-extract records in \(extractFiles) files
         \(report.faults) faults injected (truth/faults.csv)
         \(String(format: "%.1f", seconds)) s
       """)

@@ -22,9 +22,9 @@ extension Safeguard {
     var variables: [String] = []
 
     func run() async throws {
-      let loader = DefinitionLoader(overrides: try VariableOverrides.parse(variables))
-      let definition = try loader.load(path: pipeline)
-      let built = try Pipeline(definition: definition, checkFiles: true)
+      let overrides = try VariableOverrides.parse(variables)
+      let built = try Pipeline.load(path: pipeline, overrides: overrides, checkFiles: true)
+      let definition = built.definition
       print(
         "\(pipeline): valid: \(definition.inputs.count) inputs, \(built.stages.count) stages, "
           + "\(definition.inputs.reduce(0) { $0 + $1.files.count }) input files")

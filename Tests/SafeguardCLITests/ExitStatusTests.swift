@@ -13,16 +13,16 @@ import Testing
     let folder = try CLI.temporaryFolder()
     let path = folder + "/bad.yaml"
     try """
-      name: bad
-      inputs:
-        incidents:
-          path: \(folder)/missing.csv
-          columns: { ref: Ref }
-      stages:
-        - uses: deduplicat
-        - uses: export-csv
-          wiht: { folder: x }
-      """.write(toFile: path, atomically: true, encoding: .utf8)
+    name: bad
+    inputs:
+      incidents:
+        path: \(folder)/missing.csv
+        columns: { ref: Ref }
+    stages:
+      - uses: deduplicat
+      - uses: export-csv
+        wiht: { folder: x }
+    """.write(toFile: path, atomically: true, encoding: .utf8)
     let result = try CLI.run(["validate", path])
     #expect(result.status == 2)
     #expect(result.stderr.contains("\(path):4:"), "missing file, line 4: \(result.stderr)")

@@ -6,13 +6,17 @@ import Testing
 @Suite struct DefinitionLoaderTests {
   /// A folder with one small extract, so definitions can point at a real file.
   static func dataFolder() throws -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-def-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-def-\(UUID().uuidString)")
+      .path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try "Ref,Date\nA1,01/02/2024\n".write(toFile: folder + "/incidents.csv", atomically: true, encoding: .utf8)
+    try "Ref,Date\nA1,01/02/2024\n".write(
+      toFile: folder + "/incidents.csv", atomically: true, encoding: .utf8)
     return folder
   }
 
-  func load(_ yaml: String, overrides: [String: String] = [:], env: [String: String] = [:]) throws -> PipelineDefinition {
+  func load(_ yaml: String, overrides: [String: String] = [:], env: [String: String] = [:]) throws
+    -> PipelineDefinition
+  {
     try DefinitionLoader(overrides: overrides, environment: env).load(text: yaml, file: "test.yaml")
   }
 
@@ -47,7 +51,8 @@ import Testing
     #expect(definition.maxQuarantine == 0.025)
     #expect(definition.referenceDate == CivilDate.days(year: 2026, month: 3, day: 31))
     #expect(definition.inputs.first?.files == [data + "/incidents.csv"])
-    #expect(definition.inputs.first?.schema == Schema([Field("ref", .string), Field("incident_date", .date)]))
+    #expect(
+      definition.inputs.first?.schema == Schema([Field("ref", .string), Field("incident_date", .date)]))
     #expect(definition.variables["data"] == data)
     #expect(definition.stages.map(\.uses) == ["export-csv"])
   }
@@ -112,8 +117,10 @@ import Testing
       stages: []
       """)
     #expect(unknown.contains { $0.message.contains("unknown variable '${dta}'") && $0.location?.line == 4 })
-    let override = problems("name: demo\nvariables: { data: x }\ninputs: {}\nstages: []\n", overrides: ["dat": "y"])
-    #expect(override.contains { $0.message.contains("--set dat") && $0.message.contains("did you mean 'data'") })
+    let override = problems(
+      "name: demo\nvariables: { data: x }\ninputs: {}\nstages: []\n", overrides: ["dat": "y"])
+    #expect(
+      override.contains { $0.message.contains("--set dat") && $0.message.contains("did you mean 'data'") })
   }
 
   @Test func environmentValuesAreSubstitutedButNotRecorded() throws {

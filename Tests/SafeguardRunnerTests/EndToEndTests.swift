@@ -52,7 +52,8 @@ import Testing
     let quarantine = try fixture.output("quarantine/incidents.csv")
     #expect(quarantine.contains(",3,ingest,"), "31/02 is on line 3")
     #expect(quarantine.contains(",6,ingest,"), "'maybe' is on line 6")
-    #expect(!quarantine.contains("31/02/2024") && !quarantine.contains("maybe"), "values never reach quarantine")
+    #expect(
+      !quarantine.contains("31/02/2024") && !quarantine.contains("maybe"), "values never reach quarantine")
   }
 
   @Test func theSummaryRecordsTheDefinitionHashCountsAndOutputs() async throws {

@@ -25,8 +25,10 @@ struct RunnerFixture {
 
   func run(_ yaml: String) async throws -> RunOutcome {
     let pipeline = try Pipeline(definition: definition(yaml))
-    return await PipelineRunner(pipeline: pipeline, options: RunOptions(outputDirectory: folder + "/out", batchSize: 3))
-      .run()
+    return await PipelineRunner(
+      pipeline: pipeline, options: RunOptions(outputDirectory: folder + "/out", batchSize: 3)
+    )
+    .run()
   }
 
   func output(_ relative: String) throws -> String {

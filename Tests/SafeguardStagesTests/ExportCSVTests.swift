@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct ExportCSVTests {
   static let schema = Schema([
-    Field("text", .string), Field("day", .date), Field("n", .integer), Field("x", .decimal), Field("flag", .boolean),
+    Field("text", .string), Field("day", .date), Field("n", .integer), Field("x", .decimal),
+    Field("flag", .boolean),
     Field("cat", .code(CodeList(["NEG", "PHY"]))),
   ])
 
@@ -20,7 +21,8 @@ import Testing
 
   @Test func valuesAreWrittenAsRFC4180WithISODatesAndFilesAre0600() async throws {
     var pipeline = try InMemoryPipeline(
-      [Self.stage()], inputs: StreamSchemas([("events", Self.schema), ("empty", Schema([Field("a", .string)]))]))
+      [Self.stage()],
+      inputs: StreamSchemas([("events", Self.schema), ("empty", Schema([Field("a", .string)]))]))
     try await pipeline.push(
       TestRun.batch(
         "events", Self.schema,

@@ -35,6 +35,16 @@ import Testing
           if Set(list.map { $0["UPRN"]! }).count > 1 { childrenWhoMoved += 1 }
         }
       }
+      // One address text per UPRN and one UPRN per address text.
+      var uprnsByAddress: [String: Set<String>] = [:]
+      var addressesByUPRN: [String: Set<String>] = [:]
+      for spell in history {
+        let address = spell["Address"]! + ", " + spell["Postcode"]!
+        uprnsByAddress[address, default: []].insert(spell["UPRN"]!)
+        addressesByUPRN[spell["UPRN"]!, default: []].insert(address)
+      }
+      #expect(uprnsByAddress.values.allSatisfy { $0.count == 1 })
+      #expect(addressesByUPRN.values.allSatisfy { $0.count == 1 })
       // About a fifth of households move in the four years; children born since have not.
       #expect(Double(childrenWhoMoved) > 0.08 * Double(report.children))
       #expect(Double(childrenWhoMoved) < 0.4 * Double(report.children))

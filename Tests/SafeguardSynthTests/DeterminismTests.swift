@@ -11,14 +11,20 @@ import Testing
     while let path = enumerator?.nextObject() as? String {
       var isDirectory: ObjCBool = false
       FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
-      if !isDirectory.boolValue { files[path] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + path)) }
+      if !isDirectory.boolValue {
+        files[path] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + path))
+      }
     }
     return files
   }
 
   @Test func theSameOptionsGiveTheSameBytesWhateverTheThreadCount() throws {
-    let first = try withAuthority(children: 2_000, seed: 42, dirty: 0.05, threads: 1) { dir, _ in try contents(of: dir) }
-    let second = try withAuthority(children: 2_000, seed: 42, dirty: 0.05, threads: 3) { dir, _ in try contents(of: dir) }
+    let first = try withAuthority(children: 2_000, seed: 42, dirty: 0.05, threads: 1) { dir, _ in
+      try contents(of: dir)
+    }
+    let second = try withAuthority(children: 2_000, seed: 42, dirty: 0.05, threads: 3) { dir, _ in
+      try contents(of: dir)
+    }
     #expect(first.count >= 25)
     #expect(Set(first.keys) == Set(second.keys))
     for (path, data) in first {
@@ -29,14 +35,16 @@ import Testing
   @Test func aDifferentSeedGivesDifferentPeopleAndEvents() throws {
     let one = try withAuthority(children: 2_000, seed: 1) { dir, _ in try contents(of: dir) }
     let two = try withAuthority(children: 2_000, seed: 2) { dir, _ in try contents(of: dir) }
-    for path in ["extracts/people.csv", "extracts/police_domestic_abuse.csv", "reference/boundaries.geojson"] {
+    for path in ["extracts/people.csv", "extracts/police_domestic_abuse.csv", "reference/boundaries.geojson"]
+    {
       #expect(one[path] != nil)
       #expect(one[path] != two[path], "\(path) is the same for seeds 1 and 2")
     }
     // Not merely shifted: the two registers share almost no NHS numbers.
     func nhsNumbers(_ data: Data?) -> Set<Substring> {
       let lines = String(decoding: data ?? Data(), as: UTF8.self).split(separator: "\n").dropFirst()
-      return Set(lines.map { $0.split(separator: ",", omittingEmptySubsequences: false)[2] }.filter { !$0.isEmpty })
+      return Set(
+        lines.map { $0.split(separator: ",", omittingEmptySubsequences: false)[2] }.filter { !$0.isEmpty })
     }
     let shared = nhsNumbers(one["extracts/people.csv"]).intersection(nhsNumbers(two["extracts/people.csv"]))
     #expect(shared.count < 20)

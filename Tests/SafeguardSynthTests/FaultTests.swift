@@ -10,7 +10,8 @@ import Testing
   ]
   /// Extracts whose rows carry a unique id, so any repeated row must be an injected duplicate.
   private static let uniqueRows: Set<String> = [
-    "extracts/people.csv", "extracts/police_domestic_abuse.csv", "extracts/cp_plans.csv", "extracts/cin_plans.csv",
+    "extracts/people.csv", "extracts/police_domestic_abuse.csv", "extracts/cp_plans.csv",
+    "extracts/cin_plans.csv",
     "extracts/early_help_assessments.csv", "extracts/ed_attendances.jsonl",
   ]
 
@@ -39,11 +40,15 @@ import Testing
           var previous = ""
           for record in try readJSONLines(dir + "/" + path) {
             rows += 1
-            func note(_ column: String, _ kind: String) { found.insert("\(path)|\(record.line)|\(column)|\(kind)") }
+            func note(_ column: String, _ kind: String) {
+              found.insert("\(path)|\(record.line)|\(column)|\(kind)")
+            }
             if record.text == previous && Self.uniqueRows.contains(path) { note("", "duplicate_row") }
             previous = record.text
             for key in dates {
-              if let text = record.object[key] as? String, parseDate(text, iso: iso) == nil { note(key, "bad_date") }
+              if let text = record.object[key] as? String, parseDate(text, iso: iso) == nil {
+                note(key, "bad_date")
+              }
             }
             if let nhs = record.object["nhs_number"] as? String, Identifiers.validNHSNumber(nhs) == nil {
               note("nhs_number", "invalid_nhs_number")
@@ -55,7 +60,9 @@ import Testing
         let file = try CSVFile(path: dir + "/" + path, encoding: encoding(of: path))
         for (index, record) in file.records.enumerated().dropFirst() {
           rows += 1
-          func note(_ column: String, _ kind: String) { found.insert("\(path)|\(record.line)|\(column)|\(kind)") }
+          func note(_ column: String, _ kind: String) {
+            found.insert("\(path)|\(record.line)|\(column)|\(kind)")
+          }
           if record.malformed {
             // The column is the field holding the quote.
             let column = record.fields.firstIndex { $0.contains("\"") }.map { file.header[$0] } ?? "?"
@@ -63,10 +70,14 @@ import Testing
             continue
           }
           #expect(record.fields.count == file.header.count, "\(path):\(record.line)")
-          if record.raw == file.records[index - 1].raw && Self.uniqueRows.contains(path) { note("", "duplicate_row") }
+          if record.raw == file.records[index - 1].raw && Self.uniqueRows.contains(path) {
+            note("", "duplicate_row")
+          }
           for (column, header) in file.header.enumerated() {
             let value = record.fields[column]
-            if dates.contains(header), !value.isEmpty, parseDate(value, iso: iso) == nil { note(header, "bad_date") }
+            if dates.contains(header), !value.isEmpty, parseDate(value, iso: iso) == nil {
+              note(header, "bad_date")
+            }
             if isNHSColumn(header), !value.isEmpty, Identifiers.validNHSNumber(value) == nil {
               note(header, "invalid_nhs_number")
             }
@@ -76,11 +87,14 @@ import Testing
       }
       // Everything found in the files is listed, and everything listed was found, except
       // duplicates in extracts without a unique id (checked below).
-      let checkable = listed.filter { !$0.hasSuffix("duplicate_row") || Self.uniqueRows.contains(String($0.split(separator: "|")[0])) }
+      let checkable = listed.filter {
+        !$0.hasSuffix("duplicate_row") || Self.uniqueRows.contains(String($0.split(separator: "|")[0]))
+      }
       #expect(found.subtracting(listed).sorted().prefix(5) == [], "faults in the files but not listed")
       #expect(checkable.subtracting(found).sorted().prefix(5) == [], "listed faults not found in the files")
       // Duplicates in the other extracts: the listed line repeats the record before it.
-      for fault in faults where fault["fault"] == "duplicate_row" && !Self.uniqueRows.contains(fault["file"]!) {
+      for fault in faults where fault["fault"] == "duplicate_row" && !Self.uniqueRows.contains(fault["file"]!)
+      {
         let file = try CSVFile(path: dir + "/" + fault["file"]!, encoding: encoding(of: fault["file"]!))
         let index = try #require(file.records.firstIndex { $0.line == Int(fault["line"]!)! })
         #expect(file.records[index].raw == file.records[index - 1].raw)
@@ -106,8 +120,9 @@ import Testing
 
   @Test func theManifestCountsEveryFileItLists() throws {
     try withAuthority(children: 1_000, seed: 33, dirty: 0.02) { dir, report in
-      let manifest = try JSONSerialization.jsonObject(
-        with: Data(contentsOf: URL(fileURLWithPath: dir + "/truth/manifest.json"))) as? [String: Any]
+      let manifest =
+        try JSONSerialization.jsonObject(
+          with: Data(contentsOf: URL(fileURLWithPath: dir + "/truth/manifest.json"))) as? [String: Any]
       let files = manifest?["files"] as? [[String: Any]] ?? []
       #expect(files.count == 25, "every file but the manifest itself")
       for entry in files {

@@ -5,7 +5,8 @@ import Testing
 @Suite struct GeographyTests {
   /// The GAL file as a map from id to neighbour ids, checking its layout on the way.
   private func readGAL(_ path: String) throws -> [String: [String]] {
-    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+      separator: "\n", omittingEmptySubsequences: false)
     let header = lines[0].split(separator: " ")
     #expect(header.count == 2 && header[0] == "0", "GAL header should be '0 N'")
     let count = Int(header.last ?? "") ?? -1
@@ -23,7 +24,8 @@ import Testing
 
   /// Each area's polygon corners as text pairs, from the GeoJSON.
   private func readPolygons(_ path: String) throws -> [String: [[Double]]] {
-    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+    let json =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
     var result: [String: [[Double]]] = [:]
     for feature in json?["features"] as? [[String: Any]] ?? [] {
       let properties = feature["properties"] as? [String: Any]
@@ -33,7 +35,7 @@ import Testing
       let ring = try #require(rings.first)
       #expect(ring.first == ring.last, "rings are closed")
       for point in ring {
-        #expect((-2.0 ... 0.5).contains(point[0]) && (51.5 ... 53.5).contains(point[1]), "a point in England")
+        #expect((-2.0...0.5).contains(point[0]) && (51.5...53.5).contains(point[1]), "a point in England")
       }
       result[properties?["LSOA21CD"] as? String ?? ""] = ring
     }
@@ -51,7 +53,9 @@ import Testing
 
       for (id, neighbours) in gal {
         #expect(!neighbours.contains(id))
-        for other in neighbours { #expect(gal[other]?.contains(id) == true, "\(id) → \(other) but not back") }
+        for other in neighbours {
+          #expect(gal[other]?.contains(id) == true, "\(id) → \(other) but not back")
+        }
       }
       // Queen contiguity: two areas are neighbours exactly when they share a corner point.
       var byVertex: [[Double]: Set<String>] = [:]
@@ -102,9 +106,12 @@ import Testing
 
       // Recount from the register: each child's current postcode gives their LSOA.
       let lookup = Dictionary(
-        uniqueKeysWithValues: try CSVFile(path: dir + "/reference/postcode_lookup.csv").rows.map { ($0.fields[0], $0.fields[1]) })
+        uniqueKeysWithValues: try CSVFile(path: dir + "/reference/postcode_lookup.csv").rows.map {
+          ($0.fields[0], $0.fields[1])
+        })
       var recount: [String: Int] = [:]
-      for person in try CSVFile(path: dir + "/extracts/people.csv").dictionaries where person["Person Type"] == "Child" {
+      for person in try CSVFile(path: dir + "/extracts/people.csv").dictionaries
+      where person["Person Type"] == "Child" {
         recount[lookup[person["Postcode"]!]!, default: 0] += 1
       }
       for row in population { #expect(recount[row["LSOA21CD"]!, default: 0] == Int(row["Aged 0 to 17"]!)!) }

@@ -23,11 +23,14 @@ import Testing
           for row in file.rows where !row.fields[index].isEmpty {
             if isNHS {
               nhsSeen += 1
-              #expect(Identifiers.validNHSNumber(row.fields[index]) != nil, "\(name):\(row.line) \(row.fields[index])")
+              #expect(
+                Identifiers.validNHSNumber(row.fields[index]) != nil,
+                "\(name):\(row.line) \(row.fields[index])")
             }
             if isUPN {
               upnSeen += 1
-              #expect(Identifiers.validUPN(row.fields[index]) != nil, "\(name):\(row.line) \(row.fields[index])")
+              #expect(
+                Identifiers.validUPN(row.fields[index]) != nil, "\(name):\(row.line) \(row.fields[index])")
             }
           }
         }
@@ -67,7 +70,8 @@ import Testing
         #expect(Identifiers.normalisedPostcode(postcode) == postcode)
         #expect(postcode.hasPrefix("XY"))
       }
-      for name in ["people.csv", "address_history.csv", "police_domestic_abuse.csv", "school_attendance.csv"] {
+      for name in ["people.csv", "address_history.csv", "police_domestic_abuse.csv", "school_attendance.csv"]
+      {
         let file = try CSVFile(path: dir + "/extracts/" + name, encoding: encoding(of: name))
         for (index, header) in file.header.enumerated() where header.contains("Postcode") {
           for row in file.rows where !row.fields[index].isEmpty {
@@ -82,14 +86,16 @@ import Testing
     try withAuthority(children: 8_000, seed: 14) { dir, _ in
       let path = dir + "/extracts/police_domestic_abuse.csv"
       let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-      #expect(String(data: bytes, encoding: .utf8) == nil, "accented names should be single windows-1252 bytes")
+      #expect(
+        String(data: bytes, encoding: .utf8) == nil, "accented names should be single windows-1252 bytes")
       #expect(bytes.contains(0xE1) || bytes.contains(0xEB), "expected á or ë as windows-1252 bytes")
       let crlf = bytes.firstIndex(of: 10).map { $0 > 0 && bytes[$0 - 1] == 13 } ?? false
       #expect(crlf, "the police system exports CRLF line ends")
 
       let incidents = try CSVFile(path: path, encoding: .windowsCP1252).dictionaries
       let people = try CSVFile(path: dir + "/extracts/people.csv").dictionaries
-      let register = Set(people.map { "\($0["Forename"]!)|\($0["Surname"]!.uppercased())|\($0["Date of Birth"]!)" })
+      let register = Set(
+        people.map { "\($0["Forename"]!)|\($0["Surname"]!.uppercased())|\($0["Date of Birth"]!)" })
       var matched = 0
       for incident in incidents {
         let key = "\(incident["Victim Forename"]!)|\(incident["Victim Surname"]!)|\(incident["Victim DOB"]!)"

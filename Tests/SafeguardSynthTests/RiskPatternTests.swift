@@ -9,17 +9,22 @@ import Testing
       let hotspots = Set(try CSVFile(path: dir + "/truth/hotspots.csv").rows.map { $0.fields[0] })
       #expect(hotspots.count == report.hotspotAreas)
       #expect(hotspots.count >= 4 && hotspots.count < report.areas / 5)
-      #expect((1...2).contains(Self.clusters(of: hotspots, neighbours: try Self.readGAL(dir + "/reference/neighbours.gal"))))
+      #expect(
+        (1...2).contains(
+          Self.clusters(of: hotspots, neighbours: try Self.readGAL(dir + "/reference/neighbours.gal"))))
 
       let lsoaOf = Dictionary(
-        uniqueKeysWithValues: try CSVFile(path: dir + "/reference/postcode_lookup.csv").rows.map { ($0.fields[0], $0.fields[1]) })
+        uniqueKeysWithValues: try CSVFile(path: dir + "/reference/postcode_lookup.csv").rows.map {
+          ($0.fields[0], $0.fields[1])
+        })
       let children = Dictionary(
         uniqueKeysWithValues: try CSVFile(path: dir + "/reference/population.csv").dictionaries.map {
           ($0["LSOA21CD"]!, Int($0["Aged 0 to 17"]!)!)
         })
       let police = try CSVFile(path: dir + "/extracts/police_domestic_abuse.csv", encoding: .windowsCP1252)
       let withChildren = police.dictionaries.filter { $0["Children Present"] == "Y" }
-      let incidents = Dictionary(grouping: withChildren, by: { lsoaOf[$0["Victim Postcode"]!]! }).mapValues(\.count)
+      let incidents = Dictionary(grouping: withChildren, by: { lsoaOf[$0["Victim Postcode"]!]! }).mapValues(
+        \.count)
       let inside = Self.rate(children: children, incidents: incidents) { hotspots.contains($0) }
       let outside = Self.rate(children: children, incidents: incidents) { !hotspots.contains($0) }
       #expect(inside > 1.5 * outside, "hotspot rate \(inside), elsewhere \(outside)")
@@ -28,10 +33,12 @@ import Testing
 
   /// The GAL file as a map from id to neighbour ids.
   private static func readGAL(_ path: String) throws -> [String: Set<String>] {
-    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+      separator: "\n", omittingEmptySubsequences: false)
     var neighbours: [String: Set<String>] = [:]
     for k in 0..<(Int(lines[0].split(separator: " ")[1])!) {
-      neighbours[String(lines[1 + 2 * k].split(separator: " ")[0])] = Set(lines[2 + 2 * k].split(separator: " ").map(String.init))
+      neighbours[String(lines[1 + 2 * k].split(separator: " ")[0])] = Set(
+        lines[2 + 2 * k].split(separator: " ").map(String.init))
     }
     return neighbours
   }
@@ -54,9 +61,12 @@ import Testing
   }
 
   /// Incidents per child over the areas chosen.
-  private static func rate(children: [String: Int], incidents: [String: Int], _ chosen: (String) -> Bool) -> Double {
+  private static func rate(children: [String: Int], incidents: [String: Int], _ chosen: (String) -> Bool)
+    -> Double
+  {
     let areas = children.keys.filter(chosen)
-    return Double(areas.reduce(0) { $0 + incidents[$1, default: 0] }) / Double(areas.reduce(0) { $0 + children[$1]! })
+    return Double(areas.reduce(0) { $0 + incidents[$1, default: 0] })
+      / Double(areas.reduce(0) { $0 + children[$1]! })
   }
 
   /// Toxic-trio factors cluster in households: the adults in treatment for substance misuse
@@ -69,17 +79,23 @@ import Testing
       var adultHomes = Set<String>()
       for person in people where person["Person Type"] == "Adult" {
         if person["NHS Number"] != "" { uprnByNHS[person["NHS Number"]!] = person["UPRN"]! }
-        uprnByName["\(person["Forename"]!)|\(person["Surname"]!.uppercased())|\(person["Date of Birth"]!)"] = person["UPRN"]!
+        uprnByName["\(person["Forename"]!)|\(person["Surname"]!.uppercased())|\(person["Date of Birth"]!)"] =
+          person["UPRN"]!
         adultHomes.insert(person["UPRN"]!)
       }
       let police = try CSVFile(path: dir + "/extracts/police_domestic_abuse.csv", encoding: .windowsCP1252)
-      let abuseHomes = Set(police.dictionaries.compactMap { uprnByName["\($0["Victim Forename"]!)|\($0["Victim Surname"]!)|\($0["Victim DOB"]!)"] })
+      let abuseHomes = Set(
+        police.dictionaries.compactMap {
+          uprnByName["\($0["Victim Forename"]!)|\($0["Victim Surname"]!)|\($0["Victim DOB"]!)"]
+        })
       let treatment = try CSVFile(path: dir + "/extracts/substance_misuse_treatment.csv").dictionaries
       let misuseHomes = Set(treatment.compactMap { uprnByNHS[$0["nhs_number"]!] })
       let withAbuse = Double(misuseHomes.intersection(abuseHomes).count) / Double(abuseHomes.count)
-      let without = Double(misuseHomes.subtracting(abuseHomes).count) / Double(adultHomes.subtracting(abuseHomes).count)
+      let without =
+        Double(misuseHomes.subtracting(abuseHomes).count) / Double(adultHomes.subtracting(abuseHomes).count)
       #expect(abuseHomes.count > 150)
-      #expect(withAbuse > 2.5 * without, "substance misuse in \(withAbuse) of abuse homes, \(without) of others")
+      #expect(
+        withAbuse > 2.5 * without, "substance misuse in \(withAbuse) of abuse homes, \(without) of others")
     }
   }
 }

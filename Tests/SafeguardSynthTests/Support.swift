@@ -72,12 +72,16 @@ struct CSVFile {
             i += 1
           }
           // After a closing quote only a comma or the end of the record may follow.
-          while i < bytes.count && bytes[i] != comma && bytes[i] != lf && !(bytes[i] == cr && i + 1 < bytes.count && bytes[i + 1] == lf) {
+          while i < bytes.count && bytes[i] != comma && bytes[i] != lf
+            && !(bytes[i] == cr && i + 1 < bytes.count && bytes[i + 1] == lf)
+          {
             malformed = true
             i += 1
           }
         } else {
-          while i < bytes.count && bytes[i] != comma && bytes[i] != lf && !(bytes[i] == cr && i + 1 < bytes.count && bytes[i + 1] == lf) {
+          while i < bytes.count && bytes[i] != comma && bytes[i] != lf
+            && !(bytes[i] == cr && i + 1 < bytes.count && bytes[i + 1] == lf)
+          {
             if bytes[i] == quote { malformed = true }
             field.append(bytes[i])
             i += 1
@@ -104,7 +108,8 @@ struct CSVFile {
 func readJSONLines(_ path: String) throws -> [(line: Int, text: String, object: [String: Any])] {
   let text = try String(contentsOfFile: path, encoding: .utf8)
   var result: [(Int, String, [String: Any])] = []
-  for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+  for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+  where !line.isEmpty {
     let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
     result.append((index + 1, String(line), object))
   }
@@ -114,7 +119,9 @@ func readJSONLines(_ path: String) throws -> [(line: Int, text: String, object: 
 /// Strict dates: exactly dd/MM/yyyy or yyyy-MM-dd, and a day that exists.
 func parseDate(_ text: String, iso: Bool) -> Int32? {
   let parts = text.split(separator: iso ? "-" : "/", omittingEmptySubsequences: false)
-  guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+  guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+    return nil
+  }
   let (y, m, d) = iso ? (parts[0], parts[1], parts[2]) : (parts[2], parts[1], parts[0])
   guard y.count == 4, m.count == 2, d.count == 2 else { return nil }
   return CivilDate.days(year: Int(y)!, month: Int(m)!, day: Int(d)!)

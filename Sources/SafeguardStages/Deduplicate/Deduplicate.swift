@@ -30,7 +30,8 @@ public final class Deduplicate: Stage {
     selection.check(streams, stage: label, diagnostics: &diagnostics)
     for stream in streams.names where selection.contains(stream) {
       for key in keys ?? [] where streams[stream]?.position(of: key) == nil {
-        diagnostics.error("stage '\(label)': stream '\(stream)' has no field '\(key)' to compare on", at: keysLocation)
+        diagnostics.error(
+          "stage '\(label)': stream '\(stream)' has no field '\(key)' to compare on", at: keysLocation)
       }
     }
     return streams
@@ -44,7 +45,8 @@ public final class Deduplicate: Stage {
     seen.withLock { seen in
       var streamSeen = seen[batch.stream] ?? []
       seen[batch.stream] = nil  // take ownership so inserts do not copy the set
-      for row in 0..<batch.count where streamSeen.insert(Self.fingerprint(batch, row: row, positions)).inserted {
+      for row in 0..<batch.count
+      where streamSeen.insert(Self.fingerprint(batch, row: row, positions)).inserted {
         kept.append(row)
       }
       seen[batch.stream] = streamSeen
@@ -93,6 +95,7 @@ public final class Deduplicate: Stage {
         high.combine(v[row])
       }
     }
-    return UInt128(UInt64(bitPattern: Int64(high.finalize()))) << 64 | UInt128(UInt64(bitPattern: Int64(low.finalize())))
+    return UInt128(UInt64(bitPattern: Int64(high.finalize()))) << 64
+      | UInt128(UInt64(bitPattern: Int64(low.finalize())))
   }
 }

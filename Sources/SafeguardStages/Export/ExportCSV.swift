@@ -26,7 +26,9 @@ public final class ExportCSV: Stage {
     folder = reader.string("folder", default: "csv")
     label = spec.label
     if folder.hasPrefix("/") || folder.split(separator: "/").contains("..") {
-      reader.error("'folder' of stage '\(spec.label)' must be a path inside the output folder", at: spec.options?["folder"]?.location)
+      reader.error(
+        "'folder' of stage '\(spec.label)' must be a path inside the output folder",
+        at: spec.options?["folder"]?.location)
     }
     reader.finish(into: &diagnostics)
   }
@@ -60,7 +62,8 @@ public final class ExportCSV: Stage {
     return []
   }
 
-  private func file(for stream: String, schema: Schema, state: inout State, context: StageContext) throws(RunError)
+  private func file(for stream: String, schema: Schema, state: inout State, context: StageContext)
+    throws(RunError)
     -> OutputFile
   {
     if let file = state.files[stream] { return file }

@@ -1,0 +1,97 @@
+/// The eight 32-bit working words of SHA-256 (FIPS 180-4, section 6.2), and its compression
+/// function. Kept as a plain value of eight integers so that a state lives in registers or on
+/// the stack: hashing a short identifier then costs no allocation at all.
+///
+/// This is the one place the hash is computed; `HMACSHA256` builds the keyed hash on it and the
+/// tests check both against swift-crypto and the RFC 4231 vectors.
+struct SHA256State: Sendable, Hashable {
+  var a, b, c, d, e, f, g, h: UInt32
+
+  /// H(0), the initial hash value (FIPS 180-4, 5.3.3).
+  static let initial = SHA256State(
+    a: 0x6a09_e667, b: 0xbb67_ae85, c: 0x3c6e_f372, d: 0xa54f_f53a,
+    e: 0x510e_527f, f: 0x9b05_688c, g: 0x1f83_d9ab, h: 0x5be0_cd19)
+
+  /// Folds one 64-byte block (read big-endian, any alignment) into the state.
+  @inline(__always)
+  mutating func compress(block: UnsafeRawPointer) {
+    // The message schedule lives on the stack; `withUnsafeTemporaryAllocation` of a small,
+    // fixed size is a stack allocation in optimised builds.
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      for t in 0..<16 {
+        w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
+      }
+      for t in 16..<64 {
+        let s0 = w[t &- 15].rotatedRight(7) ^ w[t &- 15].rotatedRight(18) ^ (w[t &- 15] &>> 3)
+        let s1 = w[t &- 2].rotatedRight(17) ^ w[t &- 2].rotatedRight(19) ^ (w[t &- 2] &>> 10)
+        w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
+      }
+      var (a, b, c, d, e, f, g, h) = (self.a, self.b, self.c, self.d, self.e, self.f, self.g, self.h)
+      SHA256State.roundConstants.withUnsafeBufferPointer { k in
+        for t in 0..<64 {
+          let sigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+          let choose = (e & f) ^ (~e & g)
+          let t1 = h &+ sigma1 &+ choose &+ k[t] &+ w[t]
+          let sigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+          let majority = (a & b) ^ (a & c) ^ (b & c)
+          let t2 = sigma0 &+ majority
+          h = g
+          g = f
+          f = e
+          e = d &+ t1
+          d = c
+          c = b
+          b = a
+          a = t1 &+ t2
+        }
+      }
+      self.a &+= a
+      self.b &+= b
+      self.c &+= c
+      self.d &+= d
+      self.e &+= e
+      self.f &+= f
+      self.g &+= g
+      self.h &+= h
+    }
+  }
+
+  /// Writes the state as the 32-byte big-endian digest.
+  @inline(__always)
+  func store(into out: UnsafeMutableRawPointer) {
+    out.storeBytes(of: a.bigEndian, toByteOffset: 0, as: UInt32.self)
+    out.storeBytes(of: b.bigEndian, toByteOffset: 4, as: UInt32.self)
+    out.storeBytes(of: c.bigEndian, toByteOffset: 8, as: UInt32.self)
+    out.storeBytes(of: d.bigEndian, toByteOffset: 12, as: UInt32.self)
+    out.storeBytes(of: e.bigEndian, toByteOffset: 16, as: UInt32.self)
+    out.storeBytes(of: f.bigEndian, toByteOffset: 20, as: UInt32.self)
+    out.storeBytes(of: g.bigEndian, toByteOffset: 24, as: UInt32.self)
+    out.storeBytes(of: h.bigEndian, toByteOffset: 28, as: UInt32.self)
+  }
+
+  /// The digest as 32 bytes.
+  var bytes: [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+      store(into: UnsafeMutableRawPointer(buffer.baseAddress!))
+      count = 32
+    }
+  }
+
+  /// K, the first 32 bits of the fractional parts of the cube roots of the first 64 primes
+  /// (FIPS 180-4, 4.2.2).
+  static let roundConstants: [UInt32] = [
+    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+    0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+    0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+    0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+    0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+    0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+    0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+  ]
+}
+
+extension UInt32 {
+  @inline(__always)
+  fileprivate func rotatedRight(_ n: UInt32) -> UInt32 { (self &>> n) | (self &<< (32 &- n)) }
+}
