@@ -66,7 +66,7 @@ let package = Package(
     .executableTarget(
       name: "safeguard",
       dependencies: [
-        "SafeguardRunner", "SafeguardSynth",
+        "SafeguardRunner", "SafeguardSynth", "SafeguardStages",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict

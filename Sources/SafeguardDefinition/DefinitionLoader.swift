@@ -16,12 +16,6 @@ public struct DefinitionLoader {
     self.environment = environment
   }
 
-  /// The top-level keys a definition may have.
-  static let topLevelKeys = [
-    "name", "description", "variables", "max_quarantine", "reference_date", "reference", "inputs", "stages",
-    "outputs",
-  ]
-
   public func load(path: String) throws(DefinitionError) -> PipelineDefinition {
     let (definition, diagnostics) = try loadReportingProblems(path: path)
     try diagnostics.check()
@@ -51,11 +45,12 @@ public struct DefinitionLoader {
   public func loadReportingProblems(text: String, file: String, sha256: String = "") throws(DefinitionError)
     -> (PipelineDefinition, Diagnostics)
   {
-    let root = try YAMLNodes.parse(text, file: file)
+    let parsed = try YAMLNodes.parse(text, file: file)
     var diagnostics = Diagnostics()
-    guard case .map = root else {
-      throw DefinitionError("a definition is a mapping with name, inputs and stages", at: root.location)
+    guard case .map = parsed else {
+      throw DefinitionError("a definition is a mapping with name, inputs and stages", at: parsed.location)
     }
+    let (root, included) = Includes.merge(parsed, file: file, diagnostics: &diagnostics)
     let variables = Variables(
       section: root["variables"], overrides: overrides, environment: environment, diagnostics: &diagnostics,
       file: file)
@@ -65,21 +60,36 @@ public struct DefinitionLoader {
     let name = top.string("name", required: true) ?? "unnamed"
     let description = top.string("description")
     _ = top.node("variables")  // read above, before substitution
+    _ = top.node("include")  // merged above
     let maxQuarantine = readShare(top.node("max_quarantine"), diagnostics: &diagnostics) ?? 0.05
     let referenceDate = readDate(top.node("reference_date"), diagnostics: &diagnostics)
     let reference = readReference(top.node("reference"), diagnostics: &diagnostics)
     let inputs = InputsSection.read(
       top.node("inputs"), diagnostics: &diagnostics, definition: resolved.location)
-    let stages = StagesSection.read(
+    var stages = StagesSection.read(
       top.node("stages"), diagnostics: &diagnostics, definition: resolved.location)
+    for index in stages.indices {
+      stages[index].referenceDate = referenceDate
+      stages[index].referenceTables = Set(reference.keys)
+    }
     let outputs = readOutputs(top.node("outputs"), name: name, diagnostics: &diagnostics)
     top.finish(into: &diagnostics)
     let definition = PipelineDefinition(
-      path: file, sha256: sha256, name: name, description: description, variables: variables.recorded,
+      path: file, sha256: Self.combinedSHA256(sha256, included), name: name, description: description, variables: variables.recorded,
       maxQuarantine: maxQuarantine, referenceDate: referenceDate, reference: reference, inputs: inputs,
       stages: stages, outputs: outputs)
     return (definition, diagnostics)
     return (definition, diagnostics)
+  }
+
+  /// The definition's hash, covering its included files: the file's own SHA-256 when it
+  /// includes nothing, else the SHA-256 of the file's hash followed by each included file's.
+  static func combinedSHA256(_ own: String, _ included: [Data]) -> String {
+    guard !included.isEmpty else { return own }
+    var hasher = SHA256()
+    hasher.update(data: Data(own.utf8))
+    for data in included { hasher.update(data: Data(SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined().utf8)) }
+    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
   }
 
   /// A share written as `5%` or `0.05`.

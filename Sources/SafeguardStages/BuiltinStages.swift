@@ -8,6 +8,7 @@ public enum BuiltinStages {
     registry.register(Deduplicate.name, summary: Deduplicate.summary) {
       Deduplicate(spec: $0, diagnostics: &$1)
     }
+    registry.register(Deidentify.name, summary: Deidentify.summary) { Deidentify(spec: $0, diagnostics: &$1) }
     return registry
   }
 }

@@ -13,6 +13,8 @@ import Testing
     var body: String
     var kind: PluginError.Kind
     /// The line the error must name; nil where Lua has none to give.
+    /// (Memory errors raised before the count hook has noted a position fall back to the
+    /// hook's definition.)
     var line: Int?
     var testDescription: String { name }
   }
@@ -46,7 +48,7 @@ import Testing
     Case(name: "string.rep method bomb", body: "return ('xy'):rep(1e9, ',')", kind: .memoryLimit, line: 3),
     Case(
       name: "concatenation bomb", body: "local s = 'x'\n    while true do s = s .. s end", kind: .memoryLimit,
-      line: 4),
+      line: nil),
     Case(
       name: "pattern bomb",
       body: "return string.find(string.rep('a', 1e5), '.-.-.-.-.-.-.-b')", kind: .instructionLimit, line: 3),
@@ -176,7 +178,7 @@ import Testing
       }
       """)
     defer { _ = folder }
-    #expect(try plugin.call("finish") == [.string("Jo Bloggs"), .integer(12_000), .integer(92_000), .integer(4)])
+    #expect(try plugin.call("finish") == [.string("Jo Bloggs"), .integer(12_000), .integer(92_000), .integer(4), .integer(5)])
   }
 }
 

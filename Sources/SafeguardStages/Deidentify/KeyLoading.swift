@@ -18,7 +18,9 @@ extension KeyedHasher {
       attributes[.type] as? FileAttributeType != .typeDirectory,
       let data = FileManager.default.contents(atPath: path)
     else { throw KeyError.unreadableFile(path: path) }
-    let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
+    // Unknown permissions count as exposed: the warning is cheap, a leaked key is not.
+    let permissions = attributes[.posixPermissions]
+    let mode = (permissions as? Int) ?? (permissions as? NSNumber)?.intValue ?? 0o777
     if requirePrivate && mode & 0o077 != 0 { throw KeyError.notPrivate(path: path, mode: mode) }
     var contents = [UInt8](data)
     defer { contents.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
