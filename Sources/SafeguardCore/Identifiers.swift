@@ -2,6 +2,7 @@
 public enum Identifiers {
   /// The ten digits of an NHS number if it is well formed and its modulus-11 check digit is
   /// right; spaces and hyphens between digits are ignored.
+  @inlinable
   public static func validNHSNumber(_ text: some StringProtocol) -> String? {
     var digits: [UInt8] = []
     digits.reserveCapacity(10)
@@ -18,6 +19,7 @@ public enum Identifiers {
 
   /// The modulus-11 check digit for nine digits, or nil when the remainder makes any tenth
   /// digit invalid (an NHS number is never issued with those nine digits).
+  @inlinable
   public static func nhsCheckDigit(_ nine: some Collection<UInt8>) -> UInt8? {
     var sum = 0
     for (offset, digit) in nine.enumerated() { sum += Int(digit) * (10 - offset) }
@@ -32,6 +34,7 @@ public enum Identifiers {
 
   /// The upper-cased UPN if it has 13 characters, a right check letter, 11 digits and a final
   /// digit or letter (a temporary UPN ends in a letter).
+  @inlinable
   public static func validUPN(_ text: some StringProtocol) -> String? {
     let bytes = Array(text.utf8).filter { $0 != UInt8(ascii: " ") }.map {
       $0 >= 97 && $0 <= 122 ? $0 - 32 : $0
@@ -43,6 +46,7 @@ public enum Identifiers {
   }
 
   /// The check letter for the last twelve characters of a UPN (positions 2 to 13).
+  @inlinable
   public static func upnCheckLetter(_ twelve: some Collection<UInt8>) -> UInt8? {
     guard twelve.count == 12 else { return nil }
     var sum = 0

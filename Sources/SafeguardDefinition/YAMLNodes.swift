@@ -75,3 +75,11 @@ enum YAMLNodes {
     }
   }
 }
+
+/// Parses YAML text into positioned configuration nodes, for tools and tests that read a
+/// fragment (a stage's options) rather than a whole definition.
+public enum ConfigDocument {
+  public static func parse(_ text: String, file: String) throws(DefinitionError) -> ConfigNode {
+    try YAMLNodes.parse(text, file: file)
+  }
+}

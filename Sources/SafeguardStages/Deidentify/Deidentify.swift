@@ -28,6 +28,7 @@ public final class Deidentify: Stage {
   let linkFrom: String?
   let postcodes: PostcodeAreas.Source
   let usesAreas: Bool
+  let referenceDate: Int32?
   private let location: SourceLocation
 
   private struct State {
@@ -47,6 +48,7 @@ public final class Deidentify: Stage {
   public init?(spec: StageSpec, diagnostics: inout Diagnostics) {
     label = spec.label
     location = spec.location
+    referenceDate = spec.referenceDate
     var reader = spec.optionReader()
     let key = KeySource.read(&reader, stage: spec.label, at: spec.location, diagnostics: &diagnostics)
     let bandSpecs = reader.strings("age_bands") ?? Self.defaultAgeBands
@@ -137,7 +139,7 @@ public final class Deidentify: Stage {
     try context.run.useKey(fingerprint: hasher.fingerprint)
     let areas = usesAreas ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes) : nil
     let deidentifier = RowDeidentifier(
-      linker: PersonLinker(hasher: hasher), hasher: hasher, referenceDate: context.run.referenceDate, areas: areas)
+      linker: PersonLinker(hasher: hasher), hasher: hasher, referenceDate: referenceDate, areas: areas)
     state.withLock { $0.deidentifier = deidentifier }
   }
 

@@ -28,21 +28,19 @@ struct SHA256State: Sendable, Hashable {
       }
       var (a, b, c, d, e, f, g, h) = (self.a, self.b, self.c, self.d, self.e, self.f, self.g, self.h)
       SHA256State.roundConstants.withUnsafeBufferPointer { k in
-        for t in 0..<64 {
-          let sigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-          let choose = (e & f) ^ (~e & g)
-          let t1 = h &+ sigma1 &+ choose &+ k[t] &+ w[t]
-          let sigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-          let majority = (a & b) ^ (a & c) ^ (b & c)
-          let t2 = sigma0 &+ majority
-          h = g
-          g = f
-          f = e
-          e = d &+ t1
-          d = c
-          c = b
-          b = a
-          a = t1 &+ t2
+        // Eight rounds per pass with the roles of the variables rotated, instead of shifting
+        // all eight values every round: the same arithmetic without the register moves.
+        var t = 0
+        while t < 64 {
+          Self.round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
+          Self.round(h, a, b, &c, d, e, f, &g, k[t &+ 1] &+ w[t &+ 1])
+          Self.round(g, h, a, &b, c, d, e, &f, k[t &+ 2] &+ w[t &+ 2])
+          Self.round(f, g, h, &a, b, c, d, &e, k[t &+ 3] &+ w[t &+ 3])
+          Self.round(e, f, g, &h, a, b, c, &d, k[t &+ 4] &+ w[t &+ 4])
+          Self.round(d, e, f, &g, h, a, b, &c, k[t &+ 5] &+ w[t &+ 5])
+          Self.round(c, d, e, &f, g, h, a, &b, k[t &+ 6] &+ w[t &+ 6])
+          Self.round(b, c, d, &e, f, g, h, &a, k[t &+ 7] &+ w[t &+ 7])
+          t &+= 8
         }
       }
       self.a &+= a
@@ -54,6 +52,22 @@ struct SHA256State: Sendable, Hashable {
       self.g &+= g
       self.h &+= h
     }
+  }
+
+  /// One round (FIPS 180-4, 6.2.2 step 3) written so that no variable moves: `d` gains T1 and
+  /// becomes the next `e`, `h` becomes T1 + T2 and the next `a`.
+  @inline(__always)
+  private static func round(
+    _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+    _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32
+  ) {
+    let sigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+    let choose = g ^ (e & (f ^ g))  // = (e ∧ f) ⊕ (¬e ∧ g), one operation fewer
+    let t1 = h &+ sigma1 &+ choose &+ kw
+    let sigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+    let majority = (a & b) | (c & (a | b))  // = (a ∧ b) ⊕ (a ∧ c) ⊕ (b ∧ c)
+    d &+= t1
+    h = t1 &+ sigma0 &+ majority
   }
 
   /// Writes the state as the 32-byte big-endian digest.

@@ -57,7 +57,7 @@ import Testing
   @Test func truncatedHexIsAnErrorNotARawKey() {
     // 40 hex digits are 40 printable bytes, but must never be taken as a raw key.
     #expect(throws: KeyError.tooShort(bytes: 20)) { try Self.load(text: String(Self.hex.prefix(40)) + "\n") }
-    #expect(throws: KeyError.oddHexLength) { try Self.load(text: String(Self.hex.prefix(65))) }
+    #expect(throws: KeyError.oddHexLength) { try Self.load(text: Self.hex + "a") }
     #expect(throws: KeyError.tooShort(bytes: 24)) { try Self.load(text: Data(Self.key.prefix(24)).base64EncodedString()) }
   }
 
