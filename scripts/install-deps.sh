@@ -6,6 +6,8 @@ set -euo pipefail
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if ! pkg-config --exists lua5.4 2>/dev/null; then missing+=(liblua5.4-dev); fi
+# The tests cross-check k-anonymity with an independent Python script.
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

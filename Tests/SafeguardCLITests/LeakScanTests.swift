@@ -55,6 +55,7 @@ import Testing
       "--out", folder + "/out",
     ])
     #expect(run.status == 0, "\(run.stderr)")
+    try Self.checkKAnonymity(output: folder + "/out")
     let identifiers = try Self.gather(data)
     #expect(identifiers.exact.count > 1000 && identifiers.names.count > 100, "the scan has something to find")
 
@@ -77,6 +78,37 @@ import Testing
       let leaked = candidates.filter { identifiers.exact.contains($0) || identifiers.isoDates.contains($0) }
       #expect(leaked.isEmpty, "\(path) contains \(leaked.count) identifiers, e.g. \(leaked.prefix(3))")
     }
+  }
+
+  /// An independent checker (scripts/check_k_anonymity.py, plain Python) computes the smallest
+  /// equivalence class of every record-level export over the quasi-identifiers the run summary
+  /// says it used; it must equal the k the summary reports.
+  static func checkKAnonymity(output: String) throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: output + "/run-summary.json"))
+    let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let stages = try #require(summary["stages"] as? [[String: Any]])
+    let stage = try #require(stages.first { $0["uses"] as? String == "k-anonymity" })
+    let counters = try #require((stage["counts"] as? [String: Any])?["counters"] as? [String: Int])
+    var checked = 0
+    for (key, achieved) in counters where key.hasPrefix("k_achieved:") {
+      let stream = String(key.dropFirst("k_achieved:".count))
+      let columns = counters.keys.filter { $0.hasPrefix("level:\(stream):") }.map { String($0.split(separator: ":")[2]) }
+      let export = output + "/records/\(stream).csv"
+      guard !columns.isEmpty, FileManager.default.fileExists(atPath: export) else { continue }
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      process.arguments = ["python3", CLI.root + "/scripts/check_k_anonymity.py", export, columns.sorted().joined(separator: ",")]
+      let pipe = Pipe()
+      process.standardOutput = pipe
+      try process.run()
+      let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0)
+      #expect(Int(printed.trimmingCharacters(in: .whitespacesAndNewlines)) == achieved, "stream \(stream)")
+      #expect(achieved >= 5 || achieved == 0, "stream \(stream) reached k = 5")
+      checked += 1
+    }
+    #expect(checked >= 10, "most streams have quasi-identifiers to check")
   }
 
   /// Every piece of text shaped like an identifier the scan looks for: each 10- and 12-digit
