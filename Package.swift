@@ -61,12 +61,22 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // Benchmarks behind `safeguard bench`: real stages on generated records, with a reference
+    // measured in the same run.
+    .target(
+      name: "SafeguardBenchmarks",
+      dependencies: [
+        "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strict
+    ),
     // In-memory pipeline and batch-size verifier for tests.
     .target(name: "SafeguardTesting", dependencies: ["SafeguardCore"], swiftSettings: strict),
     .executableTarget(
       name: "safeguard",
       dependencies: [
-        "SafeguardRunner", "SafeguardSynth", "SafeguardStages",
+        "SafeguardRunner", "SafeguardSynth", "SafeguardStages", "SafeguardBenchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict

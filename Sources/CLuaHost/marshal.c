@@ -84,30 +84,58 @@ void sg_read(lua_State *L, int index, sg_value *out) {
   }
 }
 
-int sg_read_record(lua_State *L, int index, int keys_ref, int count, sg_value *out) {
-  index = lua_absindex(L, index);
-  if (lua_type(L, index) != LUA_TTABLE) return -1;
-  if (!lua_checkstack(L, 3)) return -2;
+void sg_key_pointers(lua_State *L, int keys_ref, int count, const void **out) {
+  if (!lua_checkstack(L, 2)) return;
   lua_rawgeti(L, LUA_REGISTRYINDEX, keys_ref);
-  int present = 0;
   for (int f = 0; f < count; f++) {
     lua_rawgeti(L, -1, f + 1);
-    // > lua_rawget [-1, +1, –]: replaces the key with t[k], no metamethods, no allocation.
-    lua_rawget(L, index);
-    // The string stays valid after the pop: the record table still holds it.
-    sg_read(L, -1, &out[f]);
-    if (out[f].type != SG_NIL) present++;
+    // > lua_topointer: Different objects will give different pointers. Short strings are
+    // > interned, so a key equal to a field name is that name's object.
+    out[f] = lua_topointer(L, -1);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  int entries = 0;
+}
+
+/// The field a key names: by its address through the open-addressing table, or (for a long
+/// string, which Lua does not intern) by comparing it with each name. -1 if none.
+static int field_of_key(lua_State *L, const sg_key_map *map, int keys) {
+  const void *key = lua_topointer(L, -2);
+  for (uintptr_t slot = ((uintptr_t)key >> 4) & map->mask;; slot = (slot + 1) & map->mask) {
+    int32_t field = map->table[slot];
+    if (field == 0) break;
+    if (map->pointers[field - 1] == key) return field - 1;
+  }
+  if (lua_type(L, -2) != LUA_TSTRING || lua_rawlen(L, -2) <= 40) return -1;
+  for (int f = 0; f < map->count; f++) {
+    lua_rawgeti(L, keys, f + 1);
+    int same = lua_rawequal(L, -1, -3);
+    lua_pop(L, 1);
+    if (same) return f;
+  }
+  return -1;
+}
+
+int sg_read_record(lua_State *L, int index, const sg_key_map *map, sg_value *out) {
+  index = lua_absindex(L, index);
+  if (lua_type(L, index) != LUA_TTABLE) return -1;
+  if (!lua_checkstack(L, 4)) return -2;
+  for (int f = 0; f < map->count; f++) out[f].type = SG_NIL;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, map->keys_ref);
+  int keys = lua_gettop(L);
+  int extra = 0;
   lua_pushnil(L);
+  // One traversal reads every field and finds keys that are not fields.
   // > lua_next [-1, +(2|0), v]: raises only for a key that is not in the table.
   while (lua_next(L, index)) {
-    entries++;
+    int field = field_of_key(L, map, keys);
+    // The string stays valid after the pop: the record table still holds it.
+    if (field >= 0) sg_read(L, -1, &out[field]);
+    else extra++;
     lua_pop(L, 1);
   }
-  return entries - present;
+  lua_settop(L, keys - 1);
+  return extra;
 }
 
 void sg_extra_key(lua_State *L, int index, int keys_ref, int count, const char **bytes,

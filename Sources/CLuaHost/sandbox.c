@@ -76,6 +76,22 @@ static int sandbox_collectgarbage(lua_State *L) {
   return 1;
 }
 
+// setmetatable(t, mt), refusing metatables with __gc: Lua runs finalizers with hooks turned
+// off (GCTM sets allowhook = 0), so a finalizer that loops would hang the host beyond any
+// instruction budget. (A __gc added to the metatable later never marks the object.)
+static int sandbox_setmetatable(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL) return sg_forbid(L, "a __gc metamethod (finalizers run without limits)");
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
 // load(chunk [, chunkname [, mode [, env]]]) with mode forced to "t", the sandbox as the
 // default environment, and a chunk name that never echoes the chunk's text.
 static int sandbox_load(lua_State *L) {
@@ -227,6 +243,9 @@ int sg_sandbox_body(lua_State *L, void *ud) {
   lua_setfield(L, env, "print");
   lua_pushcfunction(L, sandbox_collectgarbage);
   lua_setfield(L, env, "collectgarbage");
+  lua_getfield(L, env, "setmetatable");
+  lua_pushcclosure(L, sandbox_setmetatable, 1);
+  lua_setfield(L, env, "setmetatable");
   lua_getfield(L, env, "load");
   lua_pushvalue(L, env);
   lua_pushcclosure(L, sandbox_load, 2);

@@ -65,16 +65,26 @@ public enum Identifiers {
   }
 
   /// A UK postcode in its standard form (upper case, one space before the inward code), or nil
-  /// if it does not have a postcode's shape.
+  /// if it does not have a postcode's shape. Works on bytes: it runs for every record.
   public static func normalisedPostcode(_ text: some StringProtocol) -> String? {
-    let compact = text.uppercased().filter { !$0.isWhitespace }
-    guard (5...7).contains(compact.count), compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+    var compact: [UInt8] = []
+    compact.reserveCapacity(8)
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), 0x0A, 0x0D: continue
+      case UInt8(ascii: "a")...UInt8(ascii: "z"): compact.append(byte - 32)
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): compact.append(byte)
+      default: return nil
+      }
+      if compact.count > 7 { return nil }
+    }
+    guard compact.count >= 5 else { return nil }
+    let isLetter = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+    let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    let inward = compact.count - 3
+    guard isLetter(compact[0]), isDigit(compact[inward]), isLetter(compact[inward + 1]), isLetter(compact[inward + 2])
     else { return nil }
-    let inward = compact.suffix(3)
-    let outward = compact.dropLast(3)
-    guard let first = outward.first, first.isLetter, inward.first?.isNumber == true,
-      inward.dropFirst().allSatisfy(\.isLetter)
-    else { return nil }
-    return outward + " " + inward
+    compact.insert(UInt8(ascii: " "), at: inward)
+    return String(decoding: compact, as: UTF8.self)
   }
 }

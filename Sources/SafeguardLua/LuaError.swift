@@ -31,7 +31,7 @@ public struct LuaError: Error, Sendable, Hashable, CustomStringConvertible {
   init(kind: PluginError.Kind, luaMessage: String) {
     var text = Substring(luaMessage)
     var frames: [String] = []
-    if let range = text.range(of: "\nstack traceback:\n") {
+    if let range = text.firstRange(of: "\nstack traceback:\n") {
       frames = text[range.upperBound...].split(separator: "\n").map {
         String($0.drop { $0 == "\t" || $0 == " " })
       }

@@ -9,7 +9,8 @@ import SafeguardCore
 ///     }
 ///
 /// Every failure is a ``PluginError`` naming this file, the line, the hook and (when the
-/// caller passes it) the record's input file and line. A call that runs past a limit leaves
+/// caller passes it) the record's input file and line; the record's own values are masked
+/// in it (see ``LuaArgument/sensitive(_:)``). A call that runs past a limit leaves
 /// the plugin needing a rebuild (``needsRebuild``): the caller calls ``rebuild()`` and then
 /// its `init` hook again.
 ///
@@ -67,7 +68,7 @@ public final class LuaPlugin {
   {
     let function = try function(hook, origin: origin)
     do { return try state.call(function, arguments) } catch {
-      throw pluginError(error, hook: hook, origin: origin)
+      throw Scrubber.scrub(pluginError(error, hook: hook, origin: origin), arguments: arguments)
     }
   }
 
@@ -79,7 +80,7 @@ public final class LuaPlugin {
   ) throws(PluginError) -> RecordResult {
     let function = try function(hook, origin: origin)
     do { return try state.callRecord(function, record: record, shape: shape, extra: extra) } catch {
-      throw pluginError(error, hook: hook, origin: origin)
+      throw Scrubber.scrub(pluginError(error, hook: hook, origin: origin), arguments: [.record(record, shape)] + extra)
     }
   }
 
@@ -91,7 +92,8 @@ public final class LuaPlugin {
   ) throws(PluginError) -> [[Value]] {
     let function = try function(hook, origin: origin)
     do { return try state.callRecords(function, records: records, shape: shape, extra: extra) } catch {
-      throw pluginError(error, hook: hook, origin: origin)
+      throw Scrubber.scrub(
+        pluginError(error, hook: hook, origin: origin), arguments: [.records(records, shape)] + extra)
     }
   }
 

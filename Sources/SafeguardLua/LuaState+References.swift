@@ -17,6 +17,7 @@ extension LuaState {
     case .record(let record, let shape): made.encodeRecord(record, keys: shapes[shape.id]!, at: index)
     case .records(let records, let shape):
       made.encodeRecords(records, keys: shapes[shape.id]!, at: index)
+    case .sensitive(let value): made.encode(value, at: index)
     case .reference: break
     }
     return try reference(to: made)

@@ -143,6 +143,7 @@ public final class LuaState {
       buffer.encodeRecord(record, keys: shapes[shape.id]!, at: index)
     case .records(let records, let shape):
       buffer.encodeRecords(records, keys: shapes[shape.id]!, at: index)
+    case .sensitive(let value): buffer.encode(value, at: index)
     }
   }
 

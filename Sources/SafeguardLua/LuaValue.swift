@@ -68,6 +68,9 @@ public enum LuaArgument: Sendable {
   case record([Value], RecordShape)
   /// Records as a sequence of tables, for hooks that take a batch.
   case records([[Value]], RecordShape)
+  /// One field value (as ``LuaValue/init(_:)`` makes it) that must not appear in an error,
+  /// such as the value a `redact` hook is given. Record values are always treated so.
+  case sensitive(Value)
 }
 
 /// The fields of the records handed to a plugin. Each state interns the field names once, the

@@ -9,6 +9,8 @@
 ///   `collectgarbage` answers `"count"` only; `require` loads `name.lua` (dots are folders)
 ///   from the plugin's own folder, resolved through links, compiled in the same environment,
 ///   and cached.
+/// - `setmetatable` refuses a metatable with `__gc`: Lua runs finalizers with hooks off, so a
+///   finalizer would run beyond every limit.
 /// - Bounded: `string.find`, `match`, `gmatch` and `gsub` charge their estimated work to the
 ///   instruction budget before running (patterns are at most 1,024 bytes); `string.rep` may
 ///   not make a string larger than the memory left.

@@ -116,10 +116,22 @@ int sg_collect(lua_State *L);
 
 /// Reads the scalar at `index` (tables and functions come back as SG_OTHER).
 void sg_read(lua_State *L, int index, sg_value *out);
-/// Reads the fields named by `keys_ref` from the table at `index` into `out[0..<count]`.
-/// Returns how many entries the table has that are not those fields, or -1 if it is not a
-/// table, -2 if there is no stack space.
-int sg_read_record(lua_State *L, int index, int keys_ref, int count, sg_value *out);
+/// How a state finds record fields by key: the interned names (`keys_ref`), their addresses,
+/// and an open-addressing table of `mask + 1` slots holding field index + 1 (0: empty), placed
+/// by `(address >> 4) & mask`. Made once per record shape.
+typedef struct sg_key_map {
+  int keys_ref;
+  int count;
+  const void *const *pointers;
+  const int32_t *table;
+  uintptr_t mask;
+} sg_key_map;
+
+/// The addresses of the interned names, for building an `sg_key_map`.
+void sg_key_pointers(lua_State *L, int keys_ref, int count, const void **out);
+/// Reads the record table at `index` into `out[0..<map->count]` in one traversal. Returns how
+/// many entries are not fields, or -1 if it is not a table, -2 if there is no stack space.
+int sg_read_record(lua_State *L, int index, const sg_key_map *map, sg_value *out);
 /// The first key of the table at `index` that is not one of the interned fields, if it is a
 /// string (bytes NULL otherwise).
 void sg_extra_key(lua_State *L, int index, int keys_ref, int count, const char **bytes,

@@ -33,7 +33,9 @@ public struct AgeBands: Sendable, Hashable {
       }
       if let previous = bands.last, let end = previous.upper, band.lower <= end {
         throw AgeBandError(
-          "age band '\(spec)' starts at or below the end of '\(previous.label)': bands must ascend without overlap")
+          "age band '\(spec)' starts at or below the end of '\(previous.label)': "
+            + "bands must ascend without overlap"
+        )
       }
       bands.append(band)
     }

@@ -19,14 +19,17 @@ public struct GeneralisationHierarchy: Sendable, Hashable {
   /// A hierarchy from step tables: `steps[l][c]` is the level-`l + 1` code of level-`l` code
   /// `c`, so `steps[l]` needs an entry for every code of level `l`. Codes of level 0 must be
   /// below `domainSize`.
-  public init(name: String, domainSize: Int, steps: [[UInt32]], maxLevel: Int? = nil) throws(KAnonymityError) {
+  public init(name: String, domainSize: Int, steps: [[UInt32]], maxLevel: Int? = nil) throws(KAnonymityError)
+  {
     guard domainSize >= 1 else { throw KAnonymityError("quasi-identifier '\(name)': the domain is empty") }
     var sizes = [domainSize]
     var composed: [[UInt32]] = []
     for (level, step) in steps.enumerated() {
       guard step.count >= sizes[level] else {
         throw KAnonymityError(
-          "quasi-identifier '\(name)': step \(level + 1) maps \(step.count) codes, but level \(level) has \(sizes[level])")
+          "quasi-identifier '\(name)': step \(level + 1) maps \(step.count) codes, "
+            + "but level \(level) has \(sizes[level])"
+        )
       }
       let previous = composed.last ?? (0..<UInt32(domainSize)).map { $0 }
       composed.append(previous.map { step[Int($0)] })
@@ -34,7 +37,8 @@ public struct GeneralisationHierarchy: Sendable, Hashable {
     }
     let maxLevel = maxLevel ?? steps.count
     guard (0...steps.count).contains(maxLevel) else {
-      throw KAnonymityError("quasi-identifier '\(name)': maximum level \(maxLevel) is not between 0 and \(steps.count)")
+      throw KAnonymityError(
+        "quasi-identifier '\(name)': maximum level \(maxLevel) is not between 0 and \(steps.count)")
     }
     self.name = name
     self.levelSizes = sizes
@@ -62,8 +66,11 @@ public struct GeneralisationHierarchy: Sendable, Hashable {
   }
 
   /// A one-step hierarchy whose only generalisation is "any" (every code → 0), e.g. for sex.
-  public static func anyValue(name: String, domainSize: Int) throws(KAnonymityError) -> GeneralisationHierarchy {
-    try GeneralisationHierarchy(name: name, domainSize: domainSize, steps: [Array(repeating: 0, count: domainSize)])
+  public static func anyValue(name: String, domainSize: Int) throws(KAnonymityError)
+    -> GeneralisationHierarchy
+  {
+    try GeneralisationHierarchy(
+      name: name, domainSize: domainSize, steps: [Array(repeating: 0, count: domainSize)])
   }
 
   /// The number of generalisation steps defined (whether or not `maxLevel` allows them all).

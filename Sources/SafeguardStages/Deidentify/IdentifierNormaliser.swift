@@ -87,7 +87,9 @@ public enum IdentifierNormaliser {
 
   /// The household address key: `ADDRESS|POSTCODE`. Nil unless both the address and the
   /// postcode normalise: "12 HIGH STREET" alone occurs in most towns.
-  public static func householdAddressKey(address: some StringProtocol, postcode: some StringProtocol) -> String? {
+  public static func householdAddressKey(address: some StringProtocol, postcode: some StringProtocol)
+    -> String?
+  {
     guard let line = self.address(address), let code = self.postcode(postcode) else { return nil }
     return line + keySeparator + code
   }
@@ -96,7 +98,8 @@ public enum IdentifierNormaliser {
   /// or nil if any part is missing or invalid. The whole forename is used ("MARY ANN"), since
   /// dropping middle names would merge siblings named after one another.
   public static func demographicKey(
-    forename: some StringProtocol, surname: some StringProtocol, dateOfBirth: Int32, postcode: some StringProtocol
+    forename: some StringProtocol, surname: some StringProtocol, dateOfBirth: Int32,
+    postcode: some StringProtocol
   ) -> String? {
     guard let first = name(forename), let last = name(surname), let code = self.postcode(postcode) else {
       return nil
@@ -104,11 +107,14 @@ public enum IdentifierNormaliser {
     return [first, last, self.dateOfBirth(dateOfBirth), code].joined(separator: keySeparator)
   }
 
-  private static func trimmed<S: StringProtocol>(_ text: S) -> S.SubSequence {
-    let isSpace: (Character) -> Bool = { $0.isWhitespace }
-    let start = text.firstIndex { !isSpace($0) } ?? text.endIndex
-    let end = text[start...].lastIndex { !isSpace($0) }.map { text.index(after: $0) } ?? start
-    return text[start..<end]
+  /// The text without surrounding ASCII whitespace (spaces, tabs, line ends), found on bytes:
+  /// Character-level whitespace tests cost a Unicode property lookup per character, per record.
+  private static func trimmed(_ text: some StringProtocol) -> String {
+    let isSpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+    var bytes = Array(text.utf8)
+    while let last = bytes.last, isSpace(last) { bytes.removeLast() }
+    let start = bytes.firstIndex { !isSpace($0) } ?? bytes.endIndex
+    return String(decoding: bytes[start...], as: UTF8.self)
   }
 
   private static func digitValue(_ byte: UInt8) -> UInt8? {

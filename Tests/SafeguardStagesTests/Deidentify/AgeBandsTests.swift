@@ -6,7 +6,9 @@ import Testing
 @Suite struct AgeBandsTests {
   static let standard = ["0-4", "5-9", "10-15", "16-17", "18-24", "25-34", "35-49", "50+"]
 
-  static func day(_ year: Int, _ month: Int, _ day: Int) -> Int32 { CivilDate.days(year: year, month: month, day: day)! }
+  static func day(_ year: Int, _ month: Int, _ day: Int) -> Int32 {
+    CivilDate.days(year: year, month: month, day: day)!
+  }
 
   @Test func standardBandsParseAndLabel() throws {
     let bands = try AgeBands(Self.standard)
@@ -14,7 +16,8 @@ import Testing
     #expect(bands.codeList == CodeList(Self.standard))
     #expect(bands.isContiguous)
     #expect(bands.bands.last?.lower == 50 && bands.bands.last?.upper == nil)
-    #expect(try AgeBands([" 0 - 4 ", "5 +"]).labels == ["0-4", "5+"], "spaces are allowed and dropped from labels")
+    #expect(
+      try AgeBands([" 0 - 4 ", "5 +"]).labels == ["0-4", "5+"], "spaces are allowed and dropped from labels")
   }
 
   @Test func everyAgeFindsItsBand() throws {
@@ -62,12 +65,14 @@ import Testing
     let born = Self.day(2010, 6, 15)
     #expect(AgeBands.age(dateOfBirth: born, at: born) == 0)
     #expect(AgeBands.age(dateOfBirth: born, at: Self.day(2011, 6, 14)) == 0)
-    #expect(AgeBands.age(dateOfBirth: born, at: Self.day(2011, 6, 15)) == 1, "a year older on the birthday itself")
+    #expect(
+      AgeBands.age(dateOfBirth: born, at: Self.day(2011, 6, 15)) == 1, "a year older on the birthday itself")
     #expect(AgeBands.age(dateOfBirth: born, at: Self.day(2026, 6, 14)) == 15)
     #expect(AgeBands.age(dateOfBirth: born, at: Self.day(2026, 6, 15)) == 16)
     #expect(AgeBands.age(dateOfBirth: born, at: Self.day(2026, 12, 31)) == 16)
     #expect(AgeBands.age(dateOfBirth: born, at: born - 1) == nil, "not yet born")
-    #expect(AgeBands.age(dateOfBirth: Self.day(1965, 1, 1), at: Self.day(1969, 12, 31)) == 4, "before 1970 too")
+    #expect(
+      AgeBands.age(dateOfBirth: Self.day(1965, 1, 1), at: Self.day(1969, 12, 31)) == 4, "before 1970 too")
   }
 
   /// England and Wales: a 29 February birthday falls on 1 March in a common year.

@@ -16,7 +16,9 @@ struct DeidentifyRandom: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 
-  mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+  mutating func bytes(_ count: Int) -> [UInt8] {
+    (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
+  }
 }
 
 enum DeidentifyFixtures {

@@ -82,9 +82,11 @@ import Testing
 
   @Test func demographicKeyJoinsNormalisedParts() {
     let born = CivilDate.days(year: 2014, month: 7, day: 3)!
-    let key = N.demographicKey(forename: " Zoë-Anne ", surname: "O'Neill", dateOfBirth: born, postcode: "pl1 2aa")
+    let key = N.demographicKey(
+      forename: " Zoë-Anne ", surname: "O'Neill", dateOfBirth: born, postcode: "pl1 2aa")
     #expect(key == "ZOE ANNE|ONEILL|2014-07-03|PL1 2AA")
-    let same = N.demographicKey(forename: "ZOE  ANNE", surname: "o’neill", dateOfBirth: born, postcode: "PL12AA")
+    let same = N.demographicKey(
+      forename: "ZOE  ANNE", surname: "o’neill", dateOfBirth: born, postcode: "PL12AA")
     #expect(same == key, "case, accents, apostrophes, hyphens and spacing do not matter")
     #expect(N.demographicKey(forename: "", surname: "Smith", dateOfBirth: born, postcode: "PL1 2AA") == nil)
     #expect(N.demographicKey(forename: "Ann", surname: "--", dateOfBirth: born, postcode: "PL1 2AA") == nil)

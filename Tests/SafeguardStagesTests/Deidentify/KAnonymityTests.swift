@@ -5,19 +5,24 @@ import Testing
 /// area (LSOA 0-3 → ward: {0,1}→0, {2,3}→1 → local authority: all→0), age band (0-3 → wide
 /// band: {0,1}→0, {2,3}→1) and sex (0-1 → any: 0).
 @Suite struct KAnonymityTests {
-  static let area = try! GeneralisationHierarchy(name: "area", domainSize: 4, steps: [[0, 0, 1, 1], [0, 0]])
+  static let area = try! GeneralisationHierarchy(
+    name: "area", domainSize: 4, steps: [[0, 0, 1, 1], [0, 0]])
   static let age = try! GeneralisationHierarchy(name: "age", domainSize: 4, steps: [[0, 0, 1, 1]])
   static let sex = try! GeneralisationHierarchy.anyValue(name: "sex", domainSize: 2)
 
   /// (area, age, sex) of rows r0…r6, as columns.
-  static let rows: [(UInt32, UInt32, UInt32)] = [(0, 0, 0), (0, 0, 0), (1, 0, 1), (1, 1, 1), (2, 2, 0), (3, 2, 0), (3, 3, 1)]
+  static let rows: [(UInt32, UInt32, UInt32)] = [
+    (0, 0, 0), (0, 0, 0), (1, 0, 1), (1, 1, 1), (2, 2, 0), (3, 2, 0), (3, 3, 1),
+  ]
   static let columns: [[UInt32]] = [rows.map(\.0), rows.map(\.1), rows.map(\.2)]
 
   static func anonymise(
-    k: Int = 2, priority: [Int]? = nil, plan: [Int]? = nil, limit: Int = 0, hierarchies: [GeneralisationHierarchy]? = nil
+    k: Int = 2, priority: [Int]? = nil, plan: [Int]? = nil, limit: Int = 0,
+    hierarchies: [GeneralisationHierarchy]? = nil
   ) throws -> KAnonymityResult {
     try KAnonymity(
-      k: k, hierarchies: hierarchies ?? [area, age, sex], priority: priority, plan: plan, suppressionLimit: limit
+      k: k, hierarchies: hierarchies ?? [area, age, sex], priority: priority, plan: plan,
+      suppressionLimit: limit
     ).apply(columns)
   }
 
@@ -75,7 +80,8 @@ import Testing
   /// The cap on a hierarchy is honoured: area may reach ward only; age and sex are fixed.
   /// After area → ward the classes are {r0,r1} {r2} {r3} {r4,r5} {r6}: r2, r3, r6 go.
   @Test func maximumLevelsAreHonouredAndTheRestSuppressed() throws {
-    let area = try GeneralisationHierarchy(name: "area", domainSize: 4, steps: [[0, 0, 1, 1], [0, 0]], maxLevel: 1)
+    let area = try GeneralisationHierarchy(
+      name: "area", domainSize: 4, steps: [[0, 0, 1, 1], [0, 0]], maxLevel: 1)
     let fixedAge = try GeneralisationHierarchy.fixed(name: "age", domainSize: 4)
     let fixedSex = try GeneralisationHierarchy.fixed(name: "sex", domainSize: 2)
     let result = try Self.anonymise(hierarchies: [area, fixedAge, fixedSex])
@@ -113,7 +119,8 @@ import Testing
     for _ in 0..<20 {
       let order = Array(0..<7).shuffled(using: &random)
       let shuffled = Self.columns.map { column in order.map { column[$0] } }
-      let result = try KAnonymity(k: 2, hierarchies: [Self.area, Self.age, Self.sex], suppressionLimit: 1).apply(shuffled)
+      let result = try KAnonymity(k: 2, hierarchies: [Self.area, Self.age, Self.sex], suppressionLimit: 1)
+        .apply(shuffled)
       #expect(result.levels == expected.levels)
       #expect(result.achievedK == expected.achievedK)
       #expect(Set(result.kept.map { order[$0] }) == Set(expected.kept))
@@ -134,7 +141,9 @@ import Testing
     #expect(throws: KAnonymityError.self) { try KAnonymity(k: 0, hierarchies: [Self.area]) }
     #expect(throws: KAnonymityError.self) { try KAnonymity(k: 2, hierarchies: [Self.area], priority: [1]) }
     #expect(throws: KAnonymityError.self) { try KAnonymity(k: 2, hierarchies: [Self.area], plan: [0, 3]) }
-    #expect(throws: KAnonymityError.self) { try KAnonymity(k: 2, hierarchies: [Self.area], suppressionLimit: -1) }
+    #expect(throws: KAnonymityError.self) {
+      try KAnonymity(k: 2, hierarchies: [Self.area], suppressionLimit: -1)
+    }
     #expect(throws: KAnonymityError.self) {
       try GeneralisationHierarchy(name: "short", domainSize: 4, steps: [[0, 0, 1]])
     }

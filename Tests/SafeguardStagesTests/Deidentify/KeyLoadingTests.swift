@@ -20,7 +20,9 @@ import Testing
     return try KeyedHasher.loadKey(fromFile: path, requirePrivate: requirePrivate)
   }
 
-  static func load(text: String, mode: Int = 0o600) throws -> KeyFile { try load(Array(text.utf8), mode: mode) }
+  static func load(text: String, mode: Int = 0o600) throws -> KeyFile {
+    try load(Array(text.utf8), mode: mode)
+  }
 
   @Test func hexBase64AndRawFilesGiveTheSameKey() throws {
     let cases: [(String, [UInt8], KeyEncoding)] = [
@@ -58,11 +60,15 @@ import Testing
     // 40 hex digits are 40 printable bytes, but must never be taken as a raw key.
     #expect(throws: KeyError.tooShort(bytes: 20)) { try Self.load(text: String(Self.hex.prefix(40)) + "\n") }
     #expect(throws: KeyError.oddHexLength) { try Self.load(text: Self.hex + "a") }
-    #expect(throws: KeyError.tooShort(bytes: 24)) { try Self.load(text: Data(Self.key.prefix(24)).base64EncodedString()) }
+    #expect(throws: KeyError.tooShort(bytes: 24)) {
+      try Self.load(text: Data(Self.key.prefix(24)).base64EncodedString())
+    }
   }
 
   @Test func passphrasesEmptyFilesAndShortRawKeysAreRefused() {
-    #expect(throws: KeyError.self) { try Self.load(text: "correct horse battery staple, and then some more words") }
+    #expect(throws: KeyError.self) {
+      try Self.load(text: "correct horse battery staple, and then some more words")
+    }
     #expect(throws: KeyError.empty) { try Self.load(text: " \n\t ") }
     #expect(throws: KeyError.empty) { try Self.load([]) }
     #expect(throws: KeyError.tooShort(bytes: 20)) { try Self.load([UInt8](repeating: 0xC3, count: 20)) }
@@ -73,7 +79,9 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let missing = folder.appendingPathComponent("none.key").path
     #expect(throws: KeyError.unreadableFile(path: missing)) { try KeyedHasher.loadKey(fromFile: missing) }
-    #expect(throws: KeyError.unreadableFile(path: folder.path)) { try KeyedHasher.loadKey(fromFile: folder.path) }
+    #expect(throws: KeyError.unreadableFile(path: folder.path)) {
+      try KeyedHasher.loadKey(fromFile: folder.path)
+    }
   }
 
   @Test func exposedFilesAreFlaggedOrRefused() throws {
@@ -96,7 +104,9 @@ import Testing
     #expect(throws: KeyError.unrecognisedEncoding) {
       try KeyedHasher.fromEnvironmentValue("a passphrase is not a key, however long it is")
     }
-    #expect(throws: KeyError.tooShort(bytes: 16)) { try KeyedHasher.fromEnvironmentValue(String(Self.hex.prefix(32))) }
+    #expect(throws: KeyError.tooShort(bytes: 16)) {
+      try KeyedHasher.fromEnvironmentValue(String(Self.hex.prefix(32)))
+    }
   }
 
   /// Every error's text, for every way a key can be refused, is free of the key's hex, its

@@ -47,7 +47,9 @@ struct KeyedHasherBenchmark {
     #expect(ours.check == twoCores.check, "both runs pseudonymise the same identifiers")
 
     let key = SymmetricKey(data: DeidentifyFixtures.key)
-    let perCall = try Self.median { Self.swiftCrypto(data, 0..<Self.count) { HMAC<SHA256>.authenticationCode(for: $0, using: key) } }
+    let perCall = try Self.median {
+      Self.swiftCrypto(data, 0..<Self.count) { HMAC<SHA256>.authenticationCode(for: $0, using: key) }
+    }
     let keyed = HMAC<SHA256>(key: key)
     let copied = try Self.median {
       Self.swiftCrypto(data, 0..<Self.count) { message in
@@ -56,10 +58,12 @@ struct KeyedHasherBenchmark {
         return mac.finalize()
       }
     }
-    Self.report("KeyedHasher, one core", ours.seconds)
-    Self.report("KeyedHasher, two cores (task group)", twoCores.seconds)
-    Self.report("swift-crypto HMAC authenticationCode(for:using:), one core", perCall.seconds)
-    Self.report("swift-crypto HMAC copied after keying, one core", copied.seconds)
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unknown"
+    print("bench: load average \(load.split(separator: " ").prefix(3).joined(separator: " "))")
+    Self.report("KeyedHasher, one core", ours)
+    Self.report("KeyedHasher, two cores (task group)", twoCores)
+    Self.report("swift-crypto HMAC authenticationCode(for:using:), one core", perCall)
+    Self.report("swift-crypto HMAC copied after keying, one core", copied)
   }
 
   static func ours(_ hasher: KeyedHasher, _ data: [UInt8], _ rows: Range<Int>) -> UInt128 {
@@ -88,32 +92,41 @@ struct KeyedHasherBenchmark {
     return check
   }
 
-  static func median(_ body: () -> UInt128) throws -> (seconds: Double, check: UInt128) {
-    var runs: [(Double, UInt128)] = []
+  typealias Run = (seconds: Double, cpu: Double, check: UInt128)
+
+  static func median(_ body: () -> UInt128) throws -> Run {
+    var runs: [Run] = []
     for _ in 0..<3 {
-      let start = ContinuousClock.now
+      let (start, cpuStart) = (ContinuousClock.now, clock())
       let check = body()
-      runs.append((seconds(ContinuousClock.now - start), check))
+      runs.append((seconds(ContinuousClock.now - start), cpuSeconds(since: cpuStart), check))
     }
-    return runs.sorted { $0.0 < $1.0 }[1]
+    return runs.sorted { $0.seconds < $1.seconds }[1]
   }
 
-  static func medianAsync(_ body: () async -> UInt128) async throws -> (seconds: Double, check: UInt128) {
-    var runs: [(Double, UInt128)] = []
+  static func medianAsync(_ body: () async -> UInt128) async throws -> Run {
+    var runs: [Run] = []
     for _ in 0..<3 {
-      let start = ContinuousClock.now
+      let (start, cpuStart) = (ContinuousClock.now, clock())
       let check = await body()
-      runs.append((seconds(ContinuousClock.now - start), check))
+      runs.append((seconds(ContinuousClock.now - start), cpuSeconds(since: cpuStart), check))
     }
-    return runs.sorted { $0.0 < $1.0 }[1]
+    return runs.sorted { $0.seconds < $1.seconds }[1]
   }
+
+  /// Process CPU time: twice the wall time means both cores really worked.
+  static func cpuSeconds(since start: clock_t) -> Double { Double(clock() - start) / Double(CLOCKS_PER_SEC) }
 
   static func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
   }
 
-  static func report(_ label: String, _ seconds: Double) {
-    let rate = Double(count) / seconds
-    print("bench: \(label): \(String(format: "%.3f", seconds)) s, \(String(format: "%.2f", rate / 1e6))M identifiers/s")
+  static func report(_ label: String, _ run: Run) {
+    let rate = Double(count) / run.seconds
+    print(
+      "bench: \(label): \(String(format: "%.3f", run.seconds)) s, "
+        + "\(String(format: "%.2f", rate / 1e6))M identifiers/s, "
+        + "cpu/wall \(String(format: "%.2f", run.cpu / run.seconds))"
+    )
   }
 }

@@ -43,7 +43,8 @@ import Testing
     let domains = KeyedHasher.Domain.builtIn + [try .custom("case-ref"), try .custom("person-nhs")]
     let pseudonyms = domains.map { Self.hasher.pseudonym(domain: $0, digits) }
     #expect(Set(pseudonyms).count == domains.count, "every domain gives its own pseudonym")
-    #expect(try KeyedHasher.Domain.custom("person-nhs") != .personNHS, "a custom name cannot pose as a built-in")
+    #expect(
+      try KeyedHasher.Domain.custom("person-nhs") != .personNHS, "a custom name cannot pose as a built-in")
     #expect(try KeyedHasher.Domain.custom("case-ref").tag == "custom:case-ref")
   }
 
@@ -108,7 +109,9 @@ import Testing
 
   @Test func stringAndByteEntryPointsAgree() {
     let text = "SMITH|JOHN|2012-02-29|SW1A 1AA"
-    let viaBytes = Array(text.utf8).withUnsafeBufferPointer { Self.hasher.pseudonym(domain: .personDemographic, $0) }
+    let viaBytes = Array(text.utf8).withUnsafeBufferPointer {
+      Self.hasher.pseudonym(domain: .personDemographic, $0)
+    }
     #expect(viaBytes == Self.hasher.pseudonym(domain: .personDemographic, text))
   }
 }

@@ -30,9 +30,10 @@ import Testing
   }
 
   @Test func hyphensDashesAndPunctuationSeparateWords() {
-    for spelling in ["Smith-Jones", "Smith – Jones", "Smith—Jones", "smith jones", "Smith  Jones", "SMITH\tJONES",
-      "Smith.Jones", "Smith, Jones", " smith_jones ", "Smith\u{00A0}Jones", "Smith\u{2010}Jones"]
-    {
+    for spelling in [
+      "Smith-Jones", "Smith – Jones", "Smith—Jones", "smith jones", "Smith  Jones", "SMITH\tJONES",
+      "Smith.Jones", "Smith, Jones", " smith_jones ", "Smith\u{00A0}Jones", "Smith\u{2010}Jones",
+    ] {
       #expect(N.name(spelling) == "SMITH JONES", "\(spelling.debugDescription)")
     }
     #expect(N.name("SmithJones") == "SMITHJONES", "no space is not the same as a hyphen")

@@ -1,0 +1,32 @@
+import ArgumentParser
+import SafeguardBenchmarks
+
+extension Safeguard {
+  /// `safeguard bench`: the speed figures quoted in docs/performance.md, each against a
+  /// reference measured in the same run.
+  struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
+      subcommands: [Deidentification.self])
+
+    struct Deidentification: AsyncParsableCommand {
+      static let configuration = CommandConfiguration(
+        commandName: "deidentify", abstract: "Pseudonymise generated records through the deidentify stage.")
+
+      @Option(help: "Records to generate.")
+      var records = 1_500_000
+
+      @Option(help: "Times to repeat; the median is reported.")
+      var repeats = 3
+
+      func validate() throws {
+        guard records >= 1, repeats >= 1 else { throw ValidationError("--records and --repeats must be at least 1") }
+      }
+
+      func run() async throws {
+        let result = try await DeidentifyBenchmark(records: records, repeats: repeats).run()
+        print(result.report)
+      }
+    }
+  }
+}
