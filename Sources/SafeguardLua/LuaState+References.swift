@@ -8,15 +8,15 @@ extension LuaState {
   /// Builds a value in the state and keeps it (a `ctx` table, a configuration table).
   public func makeReference(_ argument: LuaArgument) throws(LuaError) -> LuaRef {
     if case .reference(let ref) = argument { return ref }
-    if case .record(_, let shape) = argument { _ = try keys(for: shape) }
-    if case .records(_, let shape) = argument { _ = try keys(for: shape) }
+    if case .record(_, let shape) = argument { _ = try interned(shape) }
+    if case .records(_, let shape) = argument { _ = try interned(shape) }
     var made = CallBuffer()
     let index = made.reserve(1)
     switch argument {
     case .value(let value): made.encode(value, at: index)
-    case .record(let record, let shape): made.encodeRecord(record, keys: shapes[shape.id]!, at: index)
+    case .record(let record, let shape): made.encodeRecord(record, keys: shapes[shape.id]!.keys, at: index)
     case .records(let records, let shape):
-      made.encodeRecords(records, keys: shapes[shape.id]!, at: index)
+      made.encodeRecords(records, keys: shapes[shape.id]!.keys, at: index)
     case .sensitive(let value): made.encode(value, at: index)
     case .reference: break
     }
@@ -107,18 +107,7 @@ extension LuaState {
     return line > 0 ? line : nil
   }
 
-  /// The registry reference of the shape's field names, interned on first use.
-  func keys(for shape: RecordShape) throws(LuaError) -> Int32 {
-    if let ref = shapes[shape.id] { return ref }
-    var names = CallBuffer()
-    let index = names.reserve(1)
-    names.encodeStrings(shape.schema.names, at: index)
-    let ref = try reference(to: names)
-    shapes[shape.id] = ref.id
-    return ref.id
-  }
-
-  private func reference(to made: CallBuffer) throws(LuaError) -> LuaRef {
+  func reference(to made: CallBuffer) throws(LuaError) -> LuaRef {
     var ref: Int32 = 0
     try protected {
       made.values.withUnsafeBufferPointer { values in

@@ -23,8 +23,8 @@ public final class LuaState {
   let host: HostRegistry
   var buffer = CallBuffer()
   var slots: [sg_value] = []
-  /// Registry references of each record shape's interned field names, by shape id.
-  var shapes: [Int: Int32] = [:]
+  /// Each record shape's interned field names, by shape id.
+  var shapes: [Int: InternedShape] = [:]
   /// A memory error the allocator did not see as final (Lua reported it anyway).
   var hostTrip: LuaTrip?
 
@@ -113,7 +113,7 @@ public final class LuaState {
     // Interning names for record arguments is a protected call of its own: do it first.
     for argument in arguments {
       switch argument {
-      case .record(_, let shape), .records(_, let shape): _ = try keys(for: shape)
+      case .record(_, let shape), .records(_, let shape): _ = try interned(shape)
       default: break
       }
     }
@@ -140,9 +140,9 @@ public final class LuaState {
       buffer.values[index].type = SG_REF
       buffer.values[index].integer = Int64(ref.id)
     case .record(let record, let shape):
-      buffer.encodeRecord(record, keys: shapes[shape.id]!, at: index)
+      buffer.encodeRecord(record, keys: shapes[shape.id]!.keys, at: index)
     case .records(let records, let shape):
-      buffer.encodeRecords(records, keys: shapes[shape.id]!, at: index)
+      buffer.encodeRecords(records, keys: shapes[shape.id]!.keys, at: index)
     case .sensitive(let value): buffer.encode(value, at: index)
     }
   }

@@ -12,32 +12,40 @@ import SafeguardCore
 /// - string: text; boolean: a boolean.
 ///
 /// Errors name the field and what kind of value came back, never the value itself.
-struct RecordDecoder {
-  let schema: Schema
+enum RecordDecoder {
+  /// The fields as they went in, for spotting those the plugin left alone.
+  struct Input {
+    var values: [Value]
+    /// The call buffer's slots for the fields (strings hold arena offsets), and the arena.
+    var slots: UnsafeBufferPointer<sg_value>
+    var arena: UnsafeBufferPointer<UInt8>
+  }
 
-  /// Decodes `slots` (one per field, from `sg_read_record`). Where the input record is given,
-  /// a string field whose bytes are unchanged keeps its original value, with no new String.
-  func decode(
-    _ slots: UnsafeBufferPointer<sg_value>, original: [Value]?, input: CallBuffer?,
-    firstField: Int
-  ) throws(LuaError) -> [Value] {
+  /// Decodes `slots` (one per field, from `sg_read_record`). A string field whose bytes did
+  /// not change keeps its input value: no String is made, and a date stays the same day.
+  static func decode(_ slots: UnsafeBufferPointer<sg_value>, schema: Schema, input: Input?) throws(LuaError)
+    -> [Value]
+  {
+    let fields = schema.fields
     var record: [Value] = []
-    record.reserveCapacity(schema.count)
-    for (index, field) in schema.fields.enumerated() {
+    record.reserveCapacity(fields.count)
+    for index in fields.indices {
       let slot = slots[index]
-      if slot.type == SG_STRING, let original, let input,
-        let bytes = input.bytes(at: firstField + index), bytes.count == slot.length,
-        Self.same(bytes, slot)
-      {
-        record.append(original[index])
-        continue
+      if let input, slot.type == SG_STRING {
+        let given = input.slots[index]
+        if given.type == SG_STRING, given.length == slot.length,
+          sg_same_bytes(input.arena.baseAddress! + Int(given.integer), slot.bytes, slot.length) != 0
+        {
+          record.append(input.values[index])
+          continue
+        }
       }
-      record.append(try value(slot, for: field))
+      record.append(try value(slot, for: fields[index]))
     }
     return record
   }
 
-  func value(_ slot: sg_value, for field: Field) throws(LuaError) -> Value {
+  static func value(_ slot: sg_value, for field: Field) throws(LuaError) -> Value {
     switch (field.type, slot.type) {
     case (_, SG_NIL): return .null
     case (.string, SG_STRING): return .string(StackReader.text(slot))
@@ -52,22 +60,18 @@ struct RecordDecoder {
     case (.decimal, SG_INTEGER): return .decimal(Double(slot.integer))
     case (.boolean, SG_BOOLEAN): return .boolean(slot.integer != 0)
     case (.date, SG_STRING):
-      guard let days = Self.isoDate(slot) else {
-        throw problem(field, "must be a date written yyyy-MM-dd")
-      }
+      guard let days = isoDate(slot) else { throw problem(field, "must be a date written yyyy-MM-dd") }
       return .date(days)
     case (.code(let list), SG_STRING):
       let code = StackReader.text(slot)
-      guard list.index(of: code) != nil else {
-        throw problem(field, "must be one of its \(list.codes.count) codes")
-      }
+      guard list.index(of: code) != nil else { throw problem(field, "must be one of its \(list.codes.count) codes") }
       return .string(code)
     default:
-      throw problem(field, "must be \(Self.article(field.type)), not \(Self.luaKind(slot))")
+      throw problem(field, "must be \(article(field.type)), not \(luaKind(slot))")
     }
   }
 
-  private func problem(_ field: Field, _ text: String) -> LuaError {
+  private static func problem(_ field: Field, _ text: String) -> LuaError {
     LuaError(kind: .badReturn, message: "field '\(field.name)' \(text)")
   }
 
@@ -112,14 +116,6 @@ struct RecordDecoder {
       case LUA_TFUNCTION: "a function"
       default: "a userdata or thread"
       }
-    }
-  }
-
-  static func same(_ bytes: ArraySlice<UInt8>, _ slot: sg_value) -> Bool {
-    guard let lua = slot.bytes else { return bytes.isEmpty }
-    return bytes.withUnsafeBufferPointer { mine in
-      for offset in 0..<mine.count where mine[offset] != UInt8(bitPattern: lua[offset]) { return false }
-      return true
     }
   }
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct lua_State lua_State;
 
@@ -143,6 +144,11 @@ int sg_function_line(lua_State *L, int ref);
 int sg_reply(lua_State *L, const sg_value *values, int argc, int total, const char *arena,
              size_t arena_length);
 void sg_reply_error(lua_State *L, const char *message, size_t length);
+
+/// Whether two byte ranges are equal (memcmp, for Swift without Foundation).
+static inline int sg_same_bytes(const void *a, const void *b, size_t length) {
+  return length == 0 || memcmp(a, b, length) == 0;
+}
 
 /// The estimated number of matcher steps for `pattern` over `subject` (exposed for tests).
 double sg_pattern_cost(const char *subject, size_t subject_length, const char *pattern,
