@@ -110,20 +110,31 @@ public final class LuaState {
     read: (Int) throws(LuaError) -> Result
   ) throws(LuaError) -> Result {
     try checkUsable(function)
-    // Interning names for record arguments is a protected call of its own: do it first.
+    try internShapes(of: arguments)
+    buffer.reset()
+    let first = buffer.reserve(arguments.count)
+    for (offset, argument) in arguments.enumerated() { encode(argument, at: first + offset) }
+    return try invoke(function, argc: arguments.count, results: results, read: read)
+  }
+
+  /// Interning names is a protected call of its own: it happens before a call's buffer fills.
+  func internShapes(of arguments: [LuaArgument]) throws(LuaError) {
     for argument in arguments {
       switch argument {
       case .record(_, let shape), .records(_, let shape): _ = try interned(shape)
       default: break
       }
     }
-    buffer.reset()
-    let first = buffer.reserve(arguments.count)
-    for (offset, argument) in arguments.enumerated() { encode(argument, at: first + offset) }
+  }
+
+  /// Calls `function` with the first `argc` values of the call buffer.
+  func invoke<Result>(
+    _ function: LuaRef, argc: Int, results: Int32, read: (Int) throws(LuaError) -> Result
+  ) throws(LuaError) -> Result {
     let status = buffer.values.withUnsafeBufferPointer { values in
       buffer.arena.withUnsafeBufferPointer { bytes in
         bytes.withMemoryRebound(to: CChar.self) {
-          sg_call(L, function.id, values.baseAddress, Int32(arguments.count), $0.baseAddress, results)
+          sg_call(L, function.id, values.baseAddress, Int32(argc), $0.baseAddress, results)
         }
       }
     }
@@ -132,7 +143,7 @@ public final class LuaState {
     return try read(Int(lua_gettop(L)) - 1)
   }
 
-  private func encode(_ argument: LuaArgument, at index: Int) {
+  func encode(_ argument: LuaArgument, at index: Int) {
     switch argument {
     case .value(let value): buffer.encode(value, at: index)
     case .reference(let ref):

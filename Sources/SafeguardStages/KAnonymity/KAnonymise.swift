@@ -159,7 +159,7 @@ public final class KAnonymise: Stage {
         context.count("level:\(stream):\(identifier.field)", level)
       }
       if protected.result.suppressed > 0 { context.drop(protected.result.suppressed, rule: "k-anonymity") }
-      out.append(protected.batch)
+      out += protected.batches
     }
     return out
   }
