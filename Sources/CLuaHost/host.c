@@ -83,6 +83,12 @@ int sg_trip_raise(lua_State *L, int trip, int reason, int level) {
   return lua_error(L);
 }
 
+void sg_charge(lua_State *L, double instructions) {
+  sg_host *h = sg_host_of(L);
+  if (instructions >= (double)h->remaining) sg_trip_raise(L, SG_TRIP_INSTRUCTIONS, SG_REASON_BUDGET, 1);
+  h->remaining -= (int64_t)instructions;
+}
+
 // > The count hook: is called after the interpreter executes every count instructions.
 static void sg_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;

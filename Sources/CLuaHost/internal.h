@@ -58,6 +58,11 @@ void sg_push_value(lua_State *L, const sg_value *values, int i, const char *aren
 int sg_load_file_chunk(lua_State *L, const char *path, const char *chunkname);
 /// Builds the sandbox in the globals table; `ud` is the module folder or NULL.
 int sg_sandbox_body(lua_State *L, void *ud);
+/// Spends `instructions` of the call's budget for work done in C; trips the state if the
+/// budget cannot cover it.
+void sg_charge(lua_State *L, double instructions);
+/// Installs the bounded table.insert, table.remove and table.move into the table at the top.
+void sg_wrap_table_library(lua_State *L);
 /// Installs the pattern-function and string.rep wrappers into the string table at the top.
 void sg_wrap_string_library(lua_State *L);
 

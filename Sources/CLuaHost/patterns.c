@@ -258,7 +258,7 @@ static int pattern_wrapper(lua_State *L) {
   else
     steps = estimate(subject, n, pattern, length, kind == GMATCH, limit);
   if (steps >= limit) return sg_trip_raise(L, SG_TRIP_INSTRUCTIONS, SG_REASON_PATTERN, 1);
-  h->remaining -= (int64_t)(steps / SG_STEPS_PER_INSTRUCTION);
+  sg_charge(L, steps / SG_STEPS_PER_INSTRUCTION);
   int nargs = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -274,7 +274,8 @@ static int rep_wrapper(lua_State *L) {
   luaL_optlstring(L, 3, "", &separator);
   if (count > 0) {
     sg_host *h = sg_host_of(L);
-    double total = (double)length * (double)count + (double)separator * (double)(count - 1);
+    // Twice the result: the string is built in a buffer, then copied into the new string.
+    double total = 2 * ((double)length * (double)count + (double)separator * (double)(count - 1));
     double room = h->limit > h->used ? (double)(h->limit - h->used) : 0;
     if (total > room) return sg_trip_raise(L, SG_TRIP_MEMORY, SG_REASON_REP, 1);
   }

@@ -100,6 +100,7 @@ static int sandbox_load(lua_State *L) {
     size_t length;
     const char *chunk = lua_tolstring(L, 1, &length);
     if (length > 0 && chunk[0] == LUA_SIGNATURE[0]) return sg_forbid(L, "loading a binary chunk");
+    sg_charge(L, (double)length / 4);  // compiling runs in C, about a byte per instruction
   }
   lua_settop(L, 4);
   if (lua_isnil(L, 2)) {
@@ -154,6 +155,7 @@ static int sandbox_require(lua_State *L) {
       realpath(path, real) == NULL)
     return luaL_error(L, "module '%s' not found in the plugin's folder", name);
   size_t folder_length = strlen(real_folder);
+  if (folder_length == 1) folder_length = 0;  // the root folder: every real path starts "/"
   if (strncmp(real, real_folder, folder_length) != 0 || real[folder_length] != '/')
     return sg_forbid(L, "a module outside the plugin's folder");
 
@@ -204,6 +206,7 @@ int sg_sandbox_body(lua_State *L, void *ud) {
   set_forbidden(L, lua_gettop(L), "dump", "string.dump");
   lua_pop(L, 1);
   open_library(L, LUA_TABLIBNAME, luaopen_table, 1);
+  sg_wrap_table_library(L);
   open_library(L, LUA_MATHLIBNAME, luaopen_math, 1);
   open_library(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
   open_library(L, LUA_COLIBNAME, luaopen_coroutine, 1);

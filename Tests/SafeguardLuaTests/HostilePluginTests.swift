@@ -58,6 +58,15 @@ import Testing
     Case(
       name: "quadratic gsub on a long subject",
       body: "return (string.rep('a', 3e5)):gsub('a-b', '')", kind: .instructionLimit, line: 3),
+    Case(
+      name: "table.insert shifting a huge __len",
+      body: "table.insert(setmetatable({}, {__len = function() return 1e15 end}), 1, 'x')",
+      kind: .instructionLimit, line: 3),
+    Case(
+      name: "table.remove shifting a huge __len",
+      body: "table.remove(setmetatable({}, {__len = function() return 1e15 end}), 1)",
+      kind: .instructionLimit, line: 3),
+    Case(name: "table.move over a huge range", body: "table.move({}, 1, 1e15, 2)", kind: .instructionLimit, line: 3),
     Case(name: "os.execute", body: "os.execute('touch /tmp/sgl-pwned')", kind: .forbidden, line: 3),
     Case(name: "os.exit", body: "os.exit(1)", kind: .forbidden, line: 3),
     Case(name: "io.open", body: "return io.open('/etc/passwd')", kind: .forbidden, line: 3),
@@ -148,6 +157,16 @@ import Testing
     defer { _ = folderA }
     #expect(try generous.call("finish") == [.integer(20_000_100_000)])
     let (strict, folderB) = try loadPlugin(source, limits: PluginLimits(instructions: 50_000))
+    defer { _ = folderB }
+    #expect(pluginError { try strict.call("finish") }?.kind == .instructionLimit)
+  }
+
+  @Test func compilingAChunkIsChargedToTheBudget() throws {
+    let source = "return { finish = function() return type(load(string.rep(' ', 8e6))) end }"
+    let (generous, folderA) = try loadPlugin(source)
+    defer { _ = folderA }
+    #expect(try generous.call("finish") == [.string("function")])
+    let (strict, folderB) = try loadPlugin(source, limits: PluginLimits(instructions: 1_000_000))
     defer { _ = folderB }
     #expect(pluginError { try strict.call("finish") }?.kind == .instructionLimit)
   }

@@ -85,6 +85,26 @@ import Testing
       ])
   }
 
+  @Test func tableFunctionsKeepTheirMeaning() throws {
+    let (plugin, folder) = try loadPlugin(
+      """
+      return {
+        finish = function()
+          local t = { "a", "c" }
+          table.insert(t, 2, "b")
+          table.insert(t, "d")
+          local removed = table.remove(t, 1)
+          local last = table.remove(t)
+          local moved = table.move({ 1, 2, 3 }, 1, 3, 2)
+          local ok = pcall(table.insert, t, 9, "x")
+          return table.concat(t, ","), removed, last, table.concat(moved, ","), ok, table.remove({})
+        end,
+      }
+      """)
+    defer { _ = folder }
+    #expect(try plugin.call("finish") == [.string("b,c"), .string("a"), .string("d"), .string("1,1,2,3"), .boolean(false), .nil])
+  }
+
   @Test func loadedChunksNeverEchoTheirText() throws {
     let (plugin, folder) = try loadPlugin(
       "return { finish = function() local f, err = load('943 476 5919 +') return err end }")
