@@ -29,6 +29,7 @@ import Testing
           with:
             \(keyLine)
             streams: { x: { persons: { p: { local_id: ref } } } }
+        - uses: export-csv
       """.write(toFile: path, atomically: true, encoding: .utf8)
     return path
   }
@@ -54,5 +55,8 @@ import Testing
     let summary = try String(contentsOfFile: folder + "/o/run-summary.json", encoding: .utf8)
     #expect(summary.contains("\"key_fingerprint\""))
     #expect(!summary.contains(secret))
+    let metadata = try String(contentsOfFile: folder + "/o/csv/metadata.json", encoding: .utf8)
+    let fingerprint = try #require(summary.split(separator: "\"key_fingerprint\" : \"").dropFirst().first?.prefix(8))
+    #expect(metadata.contains("\"key_fingerprint\" : \"\(fingerprint)\""), "the export names the key by fingerprint")
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SafeguardCore
 import Synchronization
 
@@ -58,8 +59,34 @@ public final class ExportCSV: Stage {
       }
       for name in state.files.keys.sorted() { try state.files[name]!.close() }
       state.files = [:]
+      try writeMetadata(schemas: state.schemas, context: context)
     }
     return []
+  }
+
+  /// `<folder>/metadata.json`: the run, the key fingerprint (never the key) so outputs can be
+  /// shown to come from one key, and each file's fields and types — a data dictionary.
+  private func writeMetadata(schemas: StreamSchemas, context: StageContext) throws(RunError) {
+    var files: [[String: Any]] = []
+    for name in schemas.names where selection.contains(name) {
+      let fields = schemas[name]!.fields.map { field -> [String: Any] in
+        var entry: [String: Any] = ["name": field.name, "type": field.type.description]
+        if case .code(let list) = field.type { entry["codes"] = list.codes }
+        return entry
+      }
+      files.append(["stream": name, "file": "\(name).csv", "fields": fields])
+    }
+    var metadata: [String: Any] = ["run_id": context.run.runID, "files": files]
+    if let fingerprint = context.run.keyFingerprint { metadata["key_fingerprint"] = fingerprint }
+    let data: Data
+    do {
+      data = try JSONSerialization.data(withJSONObject: metadata, options: [.prettyPrinted, .sortedKeys])
+    } catch {
+      throw RunError("cannot encode \(folder)/metadata.json: \(error)")
+    }
+    let file = try context.run.output.create("\(folder)/metadata.json")
+    try file.write(bytes: data)
+    try file.close()
   }
 
   private func file(for stream: String, schema: Schema, state: inout State, context: StageContext)
