@@ -177,7 +177,6 @@ const char *sg_trip_source(lua_State *L) { return sg_host_of(L)->trip_source; }
 int sg_trip_line(lua_State *L) { return sg_host_of(L)->trip_line; }
 size_t sg_memory_used(lua_State *L) { return sg_host_of(L)->used; }
 size_t sg_memory_peak(lua_State *L) { return sg_host_of(L)->peak; }
-void sg_relax(lua_State *L, int relaxed) { sg_host_of(L)->relaxed = relaxed; }
 
 int sg_forbid(lua_State *L, const char *what) {
   return luaL_error(L, "sandbox: %s is not available to plugins", what);

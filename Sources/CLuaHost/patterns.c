@@ -229,11 +229,6 @@ static double estimate(const char *subject, size_t n, const char *pattern, size_
   return total > limit ? INFINITY : total;
 }
 
-double sg_pattern_cost(const char *subject, size_t subject_length, const char *pattern,
-                       size_t pattern_length, int caret_is_literal) {
-  return estimate(subject, subject_length, pattern, pattern_length, caret_is_literal, HUGE_VAL);
-}
-
 static int has_specials(const char *p, size_t length) {
   for (size_t i = 0; i < length; i++)
     if (memchr("^$*+?.([%-", p[i], 10) != NULL) return 1;

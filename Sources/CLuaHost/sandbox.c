@@ -225,14 +225,8 @@ int sg_sandbox_body(lua_State *L, void *ud) {
   lua_setglobal(L, "os");
   lua_pop(L, 1);
 
-  // debug: only traceback, which reads names and lines, never values.
-  open_library(L, LUA_DBLIBNAME, luaopen_debug, 0);
   push_forbidden_library(L, "debug");
-  lua_pushliteral(L, "traceback");
-  lua_getfield(L, -3, "traceback");
-  lua_rawset(L, -3);
   lua_setglobal(L, "debug");
-  lua_pop(L, 1);
   push_forbidden_library(L, "io");
   lua_setglobal(L, "io");
   push_forbidden_library(L, "package");

@@ -71,14 +71,6 @@ struct CallBuffer {
     for (offset, text) in strings.enumerated() { values[first + offset] = string(text) }
   }
 
-  /// The arena bytes of the string argument at `index` (for spotting unchanged fields).
-  func bytes(at index: Int) -> ArraySlice<UInt8>? {
-    let slot = values[index]
-    guard slot.type == SG_STRING else { return nil }
-    let start = Int(slot.integer)
-    return arena[start..<start + slot.length]
-  }
-
   private func scalar(_ type: Int32, integer: Int64 = 0, number: Double = 0) -> sg_value {
     var slot = sg_value()
     slot.type = type

@@ -35,7 +35,8 @@ struct InternedShape {
     pointers.withUnsafeBufferPointer { pointers in
       table.withUnsafeBufferPointer { table in
         var map = sg_key_map(
-          keys_ref: keys, count: Int32(schema.count), pointers: pointers.baseAddress, table: table.baseAddress,
+          keys_ref: keys, count: Int32(schema.count), pointers: pointers.baseAddress,
+          table: table.baseAddress,
           mask: UInt(table.count - 1))
         return sg_read_record(L, index, &map, slots)
       }

@@ -23,7 +23,8 @@ extension LuaPlugin {
       guard let (table, type) = returned, type == "table" else {
         throw PluginError(
           kind: .badReturn, plugin: path,
-          message: "the file must return a table of hooks, not \(returned.map { "a \($0.type)" } ?? "nothing")")
+          message:
+            "the file must return a table of hooks, not \(returned.map { "a \($0.type)" } ?? "nothing")")
       }
       defer { state.release(table) }
       var hooks: [String: LuaRef] = [:]

@@ -80,7 +80,8 @@ public final class LuaPlugin {
   ) throws(PluginError) -> RecordResult {
     let function = try function(hook, origin: origin)
     do { return try state.callRecord(function, record: record, shape: shape, extra: extra) } catch {
-      throw Scrubber.scrub(pluginError(error, hook: hook, origin: origin), arguments: [.record(record, shape)] + extra)
+      throw Scrubber.scrub(
+        pluginError(error, hook: hook, origin: origin), arguments: [.record(record, shape)] + extra)
     }
   }
 
@@ -115,7 +116,7 @@ public final class LuaPlugin {
     }
     return PluginError(
       kind: error.kind, plugin: path, location: location, hook: hook, origin: origin,
-      message: hook != nil && error.kind == .badReturn ? "hook '\(hook!)' \(error.message)" : error.message,
+      message: error.message,
       traceback: error.traceback.map { Self.resolve(frame: $0, plugin: path) })
   }
 

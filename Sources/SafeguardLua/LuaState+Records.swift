@@ -41,9 +41,13 @@ extension LuaState {
       case LUA_TNIL: return []
       case LUA_TTABLE: break
       default:
-        throw LuaError(kind: .badReturn, message: "must return a sequence of records or nil, not a \(typeName(at: 2))")
+        throw LuaError(
+          kind: .badReturn,
+          message: "the hook must return a sequence of records or nil, not a \(typeName(at: 2))")
       }
-      guard lua_checkstack(L, 2) != 0 else { throw LuaError(kind: .runtime, message: "the Lua stack is full") }
+      guard lua_checkstack(L, 2) != 0 else {
+        throw LuaError(kind: .runtime, message: "the Lua stack is full")
+      }
       let interned = shapes[shape.id]!
       // > lua_rawlen [-0, +0, –]: the length of a table, without metamethods.
       let count = Int(lua_rawlen(L, 2))
@@ -69,7 +73,8 @@ extension LuaState {
     if slots.count < count { slots = Array(repeating: sg_value(), count: count) }
     let extra = slots.withUnsafeMutableBufferPointer { interned.read(L, at: index, into: $0.baseAddress!) }
     if extra == -1 {
-      throw LuaError(kind: .badReturn, message: "must return a record table or nil, not a \(typeName(at: index))")
+      throw LuaError(
+        kind: .badReturn, message: "the hook must return a record table or nil, not a \(typeName(at: index))")
     }
     if extra == -2 { throw LuaError(kind: .runtime, message: "the Lua stack is full") }
     if extra > 0 { throw extraKeyError(at: index, interned) }
@@ -79,7 +84,8 @@ extension LuaState {
       return try buffer.values.withUnsafeBufferPointer { given throws(LuaError) in
         try buffer.arena.withUnsafeBufferPointer { arena throws(LuaError) in
           // The record is the first argument; its fields are its children.
-          let fields = UnsafeBufferPointer(rebasing: given[Int(given[0].integer)..<Int(given[0].integer) + count])
+          let fields = UnsafeBufferPointer(
+            rebasing: given[Int(given[0].integer)..<Int(given[0].integer) + count])
           let input = RecordDecoder.Input(values: original, slots: fields, arena: arena)
           return try RecordDecoder.decode(read, schema: interned.schema, input: input)
         }
@@ -97,7 +103,8 @@ extension LuaState {
       // Only a name-like key is shown: a plugin could have used a value as a key.
       if key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) { name = "'\(key)'" }
     }
-    return LuaError(kind: .badReturn, message: "the returned record has \(name), which the stream does not have")
+    return LuaError(
+      kind: .badReturn, message: "the returned record has \(name), which the stream does not have")
   }
 
   func typeName(at index: Int32) -> String { String(cString: lua_typename(L, lua_type(L, index))) }

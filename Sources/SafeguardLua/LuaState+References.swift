@@ -72,6 +72,7 @@ extension LuaState {
 
   /// The string keys of a table and the Lua type name of each value (other keys are skipped).
   public func fields(of table: LuaRef) -> [(name: String, type: String)] {
+    precondition(!host.inDispatch, "a host function must not call back into its Lua state")
     guard table.state == serial, lua_checkstack(L, 3) != 0 else { return [] }
     defer { lua_settop(L, 1) }
     lua_rawgeti(L, sg_lua_registryindex(), lua_Integer(table.id))
@@ -102,6 +103,7 @@ extension LuaState {
 
   /// The line where a Lua function is defined, if it is one.
   public func definitionLine(of function: LuaRef) -> Int? {
+    precondition(!host.inDispatch, "a host function must not call back into its Lua state")
     guard function.state == serial else { return nil }
     let line = Int(sg_function_line(L, function.id))
     return line > 0 ? line : nil

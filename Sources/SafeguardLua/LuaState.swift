@@ -96,7 +96,9 @@ public final class LuaState {
       var values: [LuaValue] = []
       for index in 0..<count {
         do { values.append(try reader.value(at: Int32(2 + index))) } catch {
-          throw LuaError(kind: .badReturn, message: "a returned table is nested too deep, refers to itself or is too large")
+          throw LuaError(
+            kind: .badReturn, message: "a returned table is nested too deep, refers to itself or is too large"
+          )
         }
       }
       return values

@@ -51,7 +51,9 @@ enum RecordDecoder {
     case (.string, SG_STRING): return .string(StackReader.text(slot))
     case (.integer, SG_INTEGER): return .integer(slot.integer)
     case (.integer, SG_FLOAT):
-      guard slot.number.isFinite else { throw problem(field, "must be an integer, not an infinite or NaN float") }
+      guard slot.number.isFinite else {
+        throw problem(field, "must be an integer, not an infinite or NaN float")
+      }
       guard let whole = Int64(exactly: slot.number) else {
         throw problem(field, "must be an integer; the plugin returned a number with a fraction")
       }
@@ -64,7 +66,9 @@ enum RecordDecoder {
       return .date(days)
     case (.code(let list), SG_STRING):
       let code = StackReader.text(slot)
-      guard list.index(of: code) != nil else { throw problem(field, "must be one of its \(list.codes.count) codes") }
+      guard list.index(of: code) != nil else {
+        throw problem(field, "must be one of its \(list.codes.count) codes")
+      }
       return .string(code)
     default:
       throw problem(field, "must be \(article(field.type)), not \(luaKind(slot))")

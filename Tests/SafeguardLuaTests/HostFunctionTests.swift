@@ -13,7 +13,9 @@ final class Tracker {
   @Test func aHostFunctionReceivesArgumentsAndReturnsResults() throws {
     let state = try LuaState()
     let add = try state.makeFunction { args in
-      guard let a = args.integer(0), let b = args.integer(1) else { return .failure(HostFunctionError("add needs two integers")) }
+      guard let a = args.integer(0), let b = args.integer(1) else {
+        return .failure(HostFunctionError("add needs two integers"))
+      }
       return .success([.integer(a + b), .string("sum"), .table([.string("ok"): .boolean(true)])])
     }
     try state.setGlobal("add", add)

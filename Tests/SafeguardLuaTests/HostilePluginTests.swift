@@ -39,10 +39,12 @@ import Testing
       name: "unbounded recursion", body: "local function f(n) return 1 + f(n + 1) end\n    return f(1)",
       kind: .runtime, line: 3),
     Case(
-      name: "table growth", body: "local t = {}\n    for i = 1, 1e12 do t[i] = i end", kind: .memoryLimit, line: 4),
+      name: "table growth", body: "local t = {}\n    for i = 1, 1e12 do t[i] = i end", kind: .memoryLimit,
+      line: 4),
     Case(
       name: "table growth with pcall",
-      body: "local keep = {}\n    while true do pcall(function() local t = {} keep[#keep + 1] = t for i = 1, 1e12 do t[i] = i end end) end",
+      body:
+        "local keep = {}\n    while true do pcall(function() local t = {} keep[#keep + 1] = t for i = 1, 1e12 do t[i] = i end end) end",
       kind: .memoryLimit, line: 4),
     Case(name: "string.rep bomb", body: "return string.rep('x', 1e9)", kind: .memoryLimit, line: 3),
     Case(name: "string.rep method bomb", body: "return ('xy'):rep(1e9, ',')", kind: .memoryLimit, line: 3),
@@ -66,13 +68,17 @@ import Testing
       name: "table.remove shifting a huge __len",
       body: "table.remove(setmetatable({}, {__len = function() return 1e15 end}), 1)",
       kind: .instructionLimit, line: 3),
-    Case(name: "table.move over a huge range", body: "table.move({}, 1, 1e15, 2)", kind: .instructionLimit, line: 3),
+    Case(
+      name: "table.move over a huge range", body: "table.move({}, 1, 1e15, 2)", kind: .instructionLimit,
+      line: 3),
     Case(name: "os.execute", body: "os.execute('touch /tmp/sgl-pwned')", kind: .forbidden, line: 3),
     Case(name: "os.exit", body: "os.exit(1)", kind: .forbidden, line: 3),
     Case(name: "io.open", body: "return io.open('/etc/passwd')", kind: .forbidden, line: 3),
     Case(name: "require climbing out", body: "return require('../../etc/passwd')", kind: .forbidden, line: 3),
     Case(name: "require by absolute path", body: "return require('/etc/passwd')", kind: .forbidden, line: 3),
-    Case(name: "binary chunk", body: "return load('\\27Lua\\84\\0\\25\\147\\r\\n\\26\\n')()", kind: .forbidden, line: 3),
+    Case(
+      name: "binary chunk", body: "return load('\\27Lua\\84\\0\\25\\147\\r\\n\\26\\n')()", kind: .forbidden,
+      line: 3),
     Case(name: "string.dump", body: "return string.dump(print)", kind: .forbidden, line: 3),
     Case(name: "debug.sethook", body: "debug.sethook()", kind: .forbidden, line: 3),
     Case(name: "debug.getregistry", body: "return debug.getregistry()", kind: .forbidden, line: 3),
@@ -104,13 +110,17 @@ import Testing
       }
       """)
     let origin = SourceLocation(file: "children.csv", line: 7)
-    let error = pluginError { try plugin.callRecord("record", record: [.integer(1)], shape: counterShape, origin: origin) }
+    let error = pluginError {
+      try plugin.callRecord("record", record: [.integer(1)], shape: counterShape, origin: origin)
+    }
     #expect(error?.kind == hostile.kind, "\(String(describing: error))")
     #expect(error?.plugin == folder.file("p.lua"))
     #expect(error?.hook == "record")
     #expect(error?.origin == origin)
     if let line = hostile.line {
-      #expect(error?.location == SourceLocation(file: folder.file("p.lua"), line: line), "\(String(describing: error))")
+      #expect(
+        error?.location == SourceLocation(file: folder.file("p.lua"), line: line),
+        "\(String(describing: error))")
     } else {
       #expect(error?.location?.file == folder.file("p.lua"))
     }
@@ -144,11 +154,15 @@ import Testing
       }
       """)
     defer { _ = folder }
-    #expect(try plugin.callRecord("record", record: [.integer(5)], shape: counterShape) == .keep([.integer(1)]))
-    #expect(pluginError { try plugin.callRecord("record", record: [.integer(0)], shape: counterShape) }?.kind == .instructionLimit)
+    #expect(
+      try plugin.callRecord("record", record: [.integer(5)], shape: counterShape) == .keep([.integer(1)]))
+    #expect(
+      pluginError { try plugin.callRecord("record", record: [.integer(0)], shape: counterShape) }?.kind
+        == .instructionLimit)
     try plugin.rebuild()
     // A fresh state: the plugin's own counter started again.
-    #expect(try plugin.callRecord("record", record: [.integer(5)], shape: counterShape) == .keep([.integer(1)]))
+    #expect(
+      try plugin.callRecord("record", record: [.integer(5)], shape: counterShape) == .keep([.integer(1)]))
   }
 
   @Test func theInstructionLimitIsConfigurable() throws {
@@ -196,7 +210,10 @@ import Testing
       }
       """)
     defer { _ = folder }
-    #expect(try plugin.call("finish") == [.string("Jo Bloggs"), .integer(12_000), .integer(92_000), .integer(4), .integer(5)])
+    #expect(
+      try plugin.call("finish") == [
+        .string("Jo Bloggs"), .integer(12_000), .integer(92_000), .integer(4), .integer(5),
+      ])
   }
 }
 

@@ -24,7 +24,8 @@ import Testing
   }
 
   @Test func integersStayIntegersAndWholeFloatsStayFloats() throws {
-    #expect(try state.call(identity, [.value(.integer(1)), .value(.number(1.0))]) == [.integer(1), .number(1.0)])
+    #expect(
+      try state.call(identity, [.value(.integer(1)), .value(.number(1.0))]) == [.integer(1), .number(1.0)])
     #expect(try state.call(describe, [.value(.number(1.0))]) == [.string("float")])
     #expect(try state.call(describe, [.value(.integer(1))]) == [.string("integer")])
     #expect(try state.call(describe, [.value(LuaValue(Value.decimal(2.0)))]) == [.string("float")])
@@ -42,7 +43,8 @@ import Testing
   func stringsKeepEveryByte(text: String) throws {
     let text = text == "long" ? String(repeating: "ab\u{0}é", count: 20_000) : text
     #expect(try state.call(identity, [.value(.string(text))]) == [.string(text)])
-    #expect(try state.call(describe, [.value(.string(text))]) == [.string("string of \(text.utf8.count) bytes")])
+    #expect(
+      try state.call(describe, [.value(.string(text))]) == [.string("string of \(text.utf8.count) bytes")])
   }
 
   @Test func datesGoInAsISOText() throws {
@@ -51,7 +53,9 @@ import Testing
   }
 
   @Test func tablesRoundTripAndSequencesReadAsArrays() throws {
-    let nested = LuaValue.table([.string("list"): .array([.integer(1), .string("two")]), .integer(7): .boolean(true)])
+    let nested = LuaValue.table([
+      .string("list"): .array([.integer(1), .string("two")]), .integer(7): .boolean(true),
+    ])
     let back = try state.call(identity, [.value(nested)])
     #expect(back == [nested])
     #expect(back.first?["list"]?.arrayElements == [.integer(1), .string("two")])

@@ -13,9 +13,11 @@ struct PassThroughBenchmark {
     Schema([
       Field("child_id", .string), Field("forename", .string), Field("surname", .string),
       Field("postcode", .string), Field("school", .string), Field("nhs_number", .string),
-      Field("sex", .code(CodeList(["F", "M", "U"]))), Field("ethnicity", .code(CodeList(["WBRI", "WIRI", "MWBC"]))),
+      Field("sex", .code(CodeList(["F", "M", "U"]))),
+      Field("ethnicity", .code(CodeList(["WBRI", "WIRI", "MWBC"]))),
       Field("age", .integer), Field("referrals", .integer), Field("episodes", .integer),
-      Field("score", .decimal), Field("dob", .date), Field("referral_date", .date), Field("looked_after", .boolean),
+      Field("score", .decimal), Field("dob", .date), Field("referral_date", .date),
+      Field("looked_after", .boolean),
     ]))
 
   static func records(_ count: Int) -> [[Value]] {
@@ -43,7 +45,9 @@ struct PassThroughBenchmark {
   }
 
   /// SAFEGUARD_LUA_BENCH=<word> runs only the measurements whose label contains the word.
-  func measure(_ label: String, calls: Int, recordsPerCall: Int = 1, _ body: (Int) throws -> Void) rethrows -> Double {
+  func measure(_ label: String, calls: Int, recordsPerCall: Int = 1, _ body: (Int) throws -> Void) rethrows
+    -> Double
+  {
     let only = ProcessInfo.processInfo.environment["SAFEGUARD_LUA_BENCH"] ?? ""
     guard only == "1" || label.contains(only) else { return 0 }
     for i in 0..<min(calls, 10_000) { try body(i) }  // warm up
@@ -74,13 +78,16 @@ struct PassThroughBenchmark {
     let calls = 300_000
     _ = try measure("empty hook, no arguments", calls: calls) { _ in _ = try plugin.call("nothing") }
     _ = try measure("record in, nil back (drop)", calls: calls) { i in
-      _ = try plugin.callRecord("drop", record: records[i % 1000], shape: Self.shape, extra: [.reference(ctx)])
+      _ = try plugin.callRecord(
+        "drop", record: records[i % 1000], shape: Self.shape, extra: [.reference(ctx)])
     }
     let passThrough = try measure("pass-through record(rec, ctx)", calls: calls) { i in
-      _ = try plugin.callRecord("record", record: records[i % 1000], shape: Self.shape, extra: [.reference(ctx)])
+      _ = try plugin.callRecord(
+        "record", record: records[i % 1000], shape: Self.shape, extra: [.reference(ctx)])
     }
     _ = try measure("one integer field changed", calls: calls) { i in
-      _ = try plugin.callRecord("touch", record: records[i % 1000], shape: Self.shape, extra: [.reference(ctx)])
+      _ = try plugin.callRecord(
+        "touch", record: records[i % 1000], shape: Self.shape, extra: [.reference(ctx)])
     }
     _ = try measure("batch of 1000, pass-through", calls: 300, recordsPerCall: 1000) { _ in
       _ = try plugin.callRecords("batchpass", records: records, shape: Self.shape)

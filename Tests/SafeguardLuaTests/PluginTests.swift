@@ -28,6 +28,19 @@ import Testing
     #expect(error?.message.contains("must return a table of hooks, not nothing") == true)
   }
 
+  @Test func aFileWhoseTopLevelNeverEndsIsStoppedWhileLoading() throws {
+    let error = pluginError { try loadPlugin("local n = 0\nwhile true do n = n + 1 end\nreturn {}") }
+    #expect(error?.kind == .instructionLimit)
+    #expect(error?.hook == nil)
+    #expect(error?.line == 2)
+  }
+
+  @Test func aMissingFileIsReported() throws {
+    let error = pluginError { try LuaPlugin(path: "/tmp/sgl-does-not-exist/p.lua", log: { _ in }) }
+    #expect(error?.kind == .runtime)
+    #expect(error?.message == "cannot open /tmp/sgl-does-not-exist/p.lua")
+  }
+
   @Test func aHookThatIsNotAFunctionIsABadReturn() throws {
     let error = pluginError { try loadPlugin("return { record = 5 }") }
     #expect(error?.kind == .badReturn)
@@ -35,7 +48,9 @@ import Testing
   }
 
   @Test func aSyntaxErrorNamesTheFileAndLine() throws {
-    let error = pluginError { try loadPlugin("return {\n  record = function(rec)\n    return rec +\n  end,\n}") }
+    let error = pluginError {
+      try loadPlugin("return {\n  record = function(rec)\n    return rec +\n  end,\n}")
+    }
     #expect(error?.kind == .syntax)
     #expect(error?.line == 4)
     #expect(error?.location?.file.hasSuffix("/p.lua") == true)
@@ -53,7 +68,9 @@ import Testing
       }
       """)
     let error = pluginError {
-      try plugin.callRecord("record", record: [.integer(1)], shape: counterShape, origin: SourceLocation(file: "kids.csv", line: 12))
+      try plugin.callRecord(
+        "record", record: [.integer(1)], shape: counterShape,
+        origin: SourceLocation(file: "kids.csv", line: 12))
     }
     #expect(error?.kind == .runtime)
     #expect(error?.location == SourceLocation(file: folder.file("p.lua"), line: 4))
@@ -85,7 +102,8 @@ import Testing
       }
       """)
     defer { _ = folder }
-    #expect(try plugin.call("redact", [.value(.string("name")), .value(.string("Alex"))]) == [.string("name:****")])
+    #expect(
+      try plugin.call("redact", [.value(.string("name")), .value(.string("Alex"))]) == [.string("name:****")])
   }
 
   @Test func aHostTableServesAsTheHooksContext() throws {
@@ -111,13 +129,19 @@ import Testing
         return .success([])
       },
     ])
-    #expect(try plugin.callRecord("record", record: [.integer(-1)], shape: counterShape, extra: [.reference(ctx)]) == .drop)
-    #expect(try plugin.callRecord("record", record: [.integer(1)], shape: counterShape, extra: [.reference(ctx)]) == .keep([.integer(1)]))
+    #expect(
+      try plugin.callRecord("record", record: [.integer(-1)], shape: counterShape, extra: [.reference(ctx)])
+        == .drop)
+    #expect(
+      try plugin.callRecord("record", record: [.integer(1)], shape: counterShape, extra: [.reference(ctx)])
+        == .keep([.integer(1)]))
     #expect(counted.all == ["count seen", "quarantine negative count", "count seen"])
   }
 
   @Test func prepareOffersHostFunctionsBeforeTheFileRuns() throws {
-    let folder = try PluginFolder(["p.lua": "local v = safeguard_version() return { finish = function() return v end }"])
+    let folder = try PluginFolder([
+      "p.lua": "local v = safeguard_version() return { finish = function() return v end }"
+    ])
     let plugin = try LuaPlugin(path: folder.file("p.lua"), log: { _ in }) { state throws(LuaError) in
       let function = try state.makeFunction { _ in .success([.string("0.1")]) }
       try state.setGlobal("safeguard_version", function)

@@ -7,7 +7,10 @@ import Testing
 @Suite struct PrivacyTests {
   static let nhsNumber = "943 476 5919"
   let shape = RecordShape(
-    Schema([Field("nhs", .string), Field("age", .integer), Field("dob", .date), Field("sex", .code(CodeList(["F", "M"])))]))
+    Schema([
+      Field("nhs", .string), Field("age", .integer), Field("dob", .date),
+      Field("sex", .code(CodeList(["F", "M"]))),
+    ]))
 
   @Test(arguments: [
     "return rec.nhs + 1",
@@ -35,7 +38,8 @@ import Testing
     defer { _ = folder }
     let record: [Value] = [.string(Self.nhsNumber), .integer(9), .null, .string("F")]
     let error = pluginError {
-      try plugin.callRecord("record", record: record, shape: shape, origin: SourceLocation(file: "in.csv", line: 3))
+      try plugin.callRecord(
+        "record", record: record, shape: shape, origin: SourceLocation(file: "in.csv", line: 3))
     }
     let text = error.map { "\($0)\n\($0.message)\n\($0.traceback.joined(separator: "\n"))" } ?? ""
     #expect(error != nil)

@@ -26,7 +26,8 @@ import Testing
       }
       """)
     defer { _ = folder }
-    return try plugin.callRecord("record", record: record, shape: shape, origin: SourceLocation(file: "in.csv", line: 4))
+    return try plugin.callRecord(
+      "record", record: record, shape: shape, origin: SourceLocation(file: "in.csv", line: 4))
   }
 
   @Test func anUnchangedRecordComesBackEqual() throws {
@@ -39,7 +40,8 @@ import Testing
 
   @Test func aChangedFieldIsReadBackInItsType() throws {
     let result = try run(
-      "rec.id = rec.id .. '!'; rec.dob = '2016-02-29'; rec.ethnicity = 'MWBC'; rec.looked_after = nil; return rec")
+      "rec.id = rec.id .. '!'; rec.dob = '2016-02-29'; rec.ethnicity = 'MWBC'; rec.looked_after = nil; return rec"
+    )
     var expected = record
     expected[0] = .string("C-7!")
     expected[3] = .date(CivilDate.days(year: 2016, month: 2, day: 29)!)

@@ -38,7 +38,8 @@ import Testing
       "p.lua": "return { finish = function() return require('escape') end }"
     ])
     let outside = try PluginFolder(["secret.lua": "return 'secret'"])
-    try FileManager.default.createSymbolicLink(atPath: folder.file("escape.lua"), withDestinationPath: outside.file("secret.lua"))
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.file("escape.lua"), withDestinationPath: outside.file("secret.lua"))
     let plugin = try LuaPlugin(path: folder.file("p.lua"), log: { _ in })
     let error = pluginError { try plugin.call("finish") }
     #expect(error?.kind == .forbidden)
@@ -72,7 +73,7 @@ import Testing
           local t = { 3, 1, 2 }
           table.sort(t)
           return f(), g(), table.concat(t, ","), math.floor(2.5), utf8.len("Zoë"), type(os.time()),
-            os.date("!%Y", 0), collectgarbage("count") > 0, type(debug.traceback("x")),
+            os.date("!%Y", 0), collectgarbage("count") > 0, type(debug),
             getmetatable(""), select("#", pcall(error)), ("%d items"):format(3)
         end,
       }
@@ -81,8 +82,21 @@ import Testing
     #expect(
       try plugin.call("finish") == [
         .integer(42), .string("table"), .string("1,2,3"), .integer(2), .integer(3), .string("number"),
-        .string("1970"), .boolean(true), .string("string"), .boolean(false), .integer(2), .string("3 items"),
+        .string("1970"), .boolean(true), .string("table"), .boolean(false), .integer(2), .string("3 items"),
       ])
+  }
+
+  @Test func theGlobalsAreTheDocumentedOnes() throws {
+    let (plugin, folder) = try loadPlugin(
+      """
+      local names = {}
+      for name in pairs(_G) do names[#names + 1] = name end
+      table.sort(names)
+      return { finish = function() return table.concat(names, " ") end }
+      """)
+    defer { _ = folder }
+    let expected = (Sandbox.globals + Sandbox.forbiddenGlobals).sorted().joined(separator: " ")
+    #expect(try plugin.call("finish") == [.string(expected)])
   }
 
   @Test func tableFunctionsKeepTheirMeaning() throws {
@@ -102,7 +116,10 @@ import Testing
       }
       """)
     defer { _ = folder }
-    #expect(try plugin.call("finish") == [.string("b,c"), .string("a"), .string("d"), .string("1,1,2,3"), .boolean(false), .nil])
+    #expect(
+      try plugin.call("finish") == [
+        .string("b,c"), .string("a"), .string("d"), .string("1,1,2,3"), .boolean(false), .nil,
+      ])
   }
 
   @Test func loadedChunksNeverEchoTheirText() throws {

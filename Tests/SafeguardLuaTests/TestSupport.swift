@@ -19,7 +19,8 @@ final class PluginFolder {
 
   func write(_ name: String, _ text: String) throws {
     let url = URL(fileURLWithPath: path).appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try text.write(to: url, atomically: true, encoding: .utf8)
   }
 
@@ -35,7 +36,8 @@ final class LogLines: Sendable {
 
 /// Writes a one-plugin folder and loads it.
 func loadPlugin(
-  _ source: String, name: String = "p.lua", limits: PluginLimits = .standard, extraFiles: [String: String] = [:],
+  _ source: String, name: String = "p.lua", limits: PluginLimits = .standard,
+  extraFiles: [String: String] = [:],
   log: LogLines = LogLines()
 ) throws -> (LuaPlugin, PluginFolder) {
   let folder = try PluginFolder(extraFiles.merging([name: source]) { $1 })

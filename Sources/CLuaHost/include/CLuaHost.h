@@ -85,8 +85,6 @@ const char *sg_trip_source(lua_State *L);
 int sg_trip_line(lua_State *L);
 size_t sg_memory_used(lua_State *L);
 size_t sg_memory_peak(lua_State *L);
-/// Lets the host's own allocations past the cap (1) or not (0).
-void sg_relax(lua_State *L, int relaxed);
 
 // Protected entry points. Each refills the instruction budget, runs in `lua_pcall` with the
 // message handler, and returns a Lua status; on error the message is left on top of the stack.
@@ -149,9 +147,5 @@ void sg_reply_error(lua_State *L, const char *message, size_t length);
 static inline int sg_same_bytes(const void *a, const void *b, size_t length) {
   return length == 0 || memcmp(a, b, length) == 0;
 }
-
-/// The estimated number of matcher steps for `pattern` over `subject` (exposed for tests).
-double sg_pattern_cost(const char *subject, size_t subject_length, const char *pattern,
-                       size_t pattern_length, int caret_is_literal);
 
 #endif
