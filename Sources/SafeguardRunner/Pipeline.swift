@@ -1,6 +1,7 @@
 import SafeguardCore
 import SafeguardDefinition
 import SafeguardIngest
+import SafeguardLua
 import SafeguardStages
 
 /// A definition turned into stages and checked end to end: every stage made from its spec,
@@ -10,8 +11,12 @@ public struct Pipeline: Sendable {
   public let definition: PipelineDefinition
   public let stages: [any Stage]
 
-  /// The stages safeguard knows: the built-in ones (and, as they arrive, plugin stages).
-  public static var registry: StageRegistry { BuiltinStages.registry }
+  /// The stages safeguard knows: the built-in ones and `lua` for plugin stages.
+  public static var registry: StageRegistry {
+    var registry = BuiltinStages.registry
+    registry.register(LuaStage.name, summary: LuaStage.summary) { LuaStage(spec: $0, diagnostics: &$1) }
+    return registry
+  }
 
   /// Builds and plans the pipeline; with `checkFiles`, also opens every input file and checks
   /// its header carries the columns the definition requires.

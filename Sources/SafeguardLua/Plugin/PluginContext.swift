@@ -1,0 +1,56 @@
+import SafeguardCore
+
+/// The `ctx` argument of every hook: `ctx:quarantine(reason)`, `ctx:log(message)`,
+/// `ctx:count(name [, n])`, and the fields `ctx.stage` and `ctx.reference_date`. One per plugin
+/// state; a hook's quarantine reason is taken by the stage after the hook returns.
+public final class PluginContext {
+  public let table: LuaRef
+  private var quarantineReason: String?
+
+  public init(state: LuaState, services: PluginServices, stage: String) throws(LuaError) {
+    // The reason is kept here until the stage takes it; the closure holds the box, not self,
+    // so the state (which owns the closure) does not keep this object alive in a cycle.
+    let box = ReasonBox()
+    self.box = box
+    table = try state.makeTable(functions: [
+      "quarantine": { args in
+        // A method call: argument 0 is ctx itself.
+        guard let reason = args.string(1), !reason.isEmpty else {
+          return .failure(HostFunctionError("ctx:quarantine(reason) needs a reason"))
+        }
+        box.reason = String(reason.prefix(500))
+        return .success([])
+      },
+      "log": { args in
+        services.log(args.string(1) ?? PluginLibrary.describe(args[1]))
+        return .success([])
+      },
+      "count": { args in
+        guard let name = args.string(1) else { return .failure(HostFunctionError("ctx:count(name [, n]) needs a name")) }
+        services.count(name, Int(args.integer(2) ?? 1))
+        return .success([])
+      },
+    ])
+    let setFields = try state.load(
+      "local ctx, stage, day = ...; ctx.stage = stage; ctx.reference_date = day", chunkName: "=safeguard")
+    _ = try state.call(
+      setFields,
+      [
+        .reference(table), .value(.string(stage)),
+        .value(services.referenceDate.map { .string(CivilDate.iso($0)) } ?? .nil),
+      ])
+    state.release(setFields)
+  }
+
+  private let box: ReasonBox
+
+  /// The reason a hook gave with `ctx:quarantine`, cleared for the next call.
+  public func takeQuarantine() -> String? {
+    defer { box.reason = nil }
+    return box.reason
+  }
+
+  final class ReasonBox {
+    var reason: String?
+  }
+}
