@@ -66,7 +66,7 @@ let package = Package(
     .target(
       name: "SafeguardBenchmarks",
       dependencies: [
-        "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting",
+        "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting", "SafeguardLua",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict

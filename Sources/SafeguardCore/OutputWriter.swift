@@ -129,7 +129,7 @@ public final class OutputFile {
     guard rename(temporaryPath, path) == 0 else {
       throw RunError("cannot move \(temporaryPath) into place: \(String(cString: strerror(errno)))")
     }
-    let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    let digest = SHA256Text.hex(hasher.finalize())
     writer.finished(OutputRecord(path: relativePath, bytes: byteCount, rows: rows, sha256: digest))
   }
 }

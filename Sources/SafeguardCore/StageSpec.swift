@@ -1,5 +1,5 @@
 /// One entry of a definition's `stages:` list, as written: which stage, its options and where.
-public struct StageSpec: Sendable, Hashable {
+public struct StageSpec: Sendable {
   /// The built-in stage name or `lua`.
   public var uses: String
   /// A label for messages and the run summary (`name:` in the definition, else `uses`).
@@ -15,6 +15,8 @@ public struct StageSpec: Sendable, Hashable {
   public var referenceDate: Int32?
   /// The names of the definition's reference tables, so a stage can check the ones it needs.
   public var referenceTables: Set<String> = []
+  /// Runs plugins attached with `plugin:`; set by the runner.
+  public var plugins: (any PluginProvider)?
 
   public init(
     uses: String, label: String, options: ConfigNode?, plugin: String?, onError: ErrorPolicy,

@@ -38,7 +38,7 @@ public struct DefinitionLoader {
     guard let text = String(data: data, encoding: .utf8) else {
       throw DefinitionError("\(path) is not UTF-8 text")
     }
-    let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    let sha256 = SHA256Text.hex(of: data)
     return try loadReportingProblems(text: text, file: path, sha256: sha256)
   }
 
@@ -88,8 +88,8 @@ public struct DefinitionLoader {
     guard !included.isEmpty else { return own }
     var hasher = SHA256()
     hasher.update(data: Data(own.utf8))
-    for data in included { hasher.update(data: Data(SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined().utf8)) }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    for data in included { hasher.update(data: Data(SHA256Text.hex(of: data).utf8)) }
+    return SHA256Text.hex(hasher.finalize())
   }
 
   /// A share written as `5%` or `0.05`.

@@ -34,7 +34,8 @@ public struct Pipeline: Sendable {
   ) throws(DefinitionError) {
     var diagnostics = problems
     var stages: [any Stage] = []
-    for spec in definition.stages {
+    for var spec in definition.stages {
+      spec.plugins = LuaPluginProvider()
       if let stage = registry.make(spec, diagnostics: &diagnostics) { stages.append(stage) }
     }
     // Plan only a complete chain: with a stage missing, later stages would report fields

@@ -7,7 +7,7 @@ extension Safeguard {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
-      subcommands: [Deidentification.self])
+      subcommands: [Deidentification.self, Plugins.self])
 
     struct Deidentification: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
@@ -26,6 +26,30 @@ extension Safeguard {
       func run() async throws {
         let result = try await DeidentifyBenchmark(records: records, repeats: repeats).run()
         print(result.report)
+      }
+    }
+  
+    struct Plugins: AsyncParsableCommand {
+      static let configuration = CommandConfiguration(
+        commandName: "lua", abstract: "Pass records through a lua stage with and without a record hook.")
+
+      @Option(help: "Records to generate.")
+      var records = 1_000_000
+
+      @Option(help: "Plugin states working in parallel.")
+      var workers = 2
+
+      @Option(help: "Times to repeat; the median is reported.")
+      var repeats = 3
+
+      func validate() throws {
+        guard records >= 1, repeats >= 1, workers >= 1 else {
+          throw ValidationError("--records, --workers and --repeats must be at least 1")
+        }
+      }
+
+      func run() async throws {
+        print(try await PluginBenchmark(records: records, workers: workers, repeats: repeats).run().report)
       }
     }
   }

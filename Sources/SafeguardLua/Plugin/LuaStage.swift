@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SafeguardCore
 import Synchronization
@@ -34,6 +33,9 @@ public final class LuaStage: Stage {
   private let workers = Mutex<[WorkerSlot]>([])
   private let shapes = Mutex<[String: RecordShape]>([:])
   private let usesBatch: Bool
+  /// A plugin with neither a `record` nor a `batch` hook (only init or finish) passes batches on
+  /// untouched.
+  private let touchesRecords: Bool
 
   public init?(spec: StageSpec, diagnostics: inout Diagnostics) {
     label = spec.label
@@ -54,6 +56,7 @@ public final class LuaStage: Stage {
     guard let hooks = PluginCheck.check(script, at: spec.options?["script"]?.location ?? spec.location, diagnostics: &diagnostics)
     else { return nil }
     usesBatch = hooks.contains("batch")
+    touchesRecords = usesBatch || hooks.contains("record")
   }
 
   public func start(context: StageContext) async throws {
@@ -61,7 +64,7 @@ public final class LuaStage: Stage {
     guard let bytes = FileManager.default.contents(atPath: script) else {
       throw RunError("cannot read plugin \(script)")
     }
-    run.usePlugin(PluginRecord(path: script, sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()))
+    run.usePlugin(PluginRecord(path: script, sha256: SHA256Text.hex(of: bytes)))
     let lookups = ReferenceLookups(run.reference)
     let label = self.label
     let logger = run.logger
@@ -81,7 +84,7 @@ public final class LuaStage: Stage {
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
-    guard streams?.contains(batch.stream) ?? true, batch.count > 0 else { return [batch] }
+    guard touchesRecords, streams?.contains(batch.stream) ?? true, batch.count > 0 else { return [batch] }
     let shape = shapes.withLock { shapes in
       if let shape = shapes[batch.stream], shape.schema == batch.schema { return shape }
       let shape = RecordShape(batch.schema)

@@ -3,7 +3,9 @@ import SafeguardCore
 /// Assembles the de-identified batch: derived columns (pseudonyms, ages, bands, areas), then
 /// kept fields copied whole, event dates generalised, and redacted text.
 enum DeidentifiedBatch {
-  static func build(_ batch: Batch, rule: StreamRules, schema: Schema, rows: DeidentifiedRows, bands: AgeBands) -> Batch {
+  static func build(
+    _ batch: Batch, rule: StreamRules, schema: Schema, rows: DeidentifiedRows, bands: AgeBands, redacted: [[String?]]
+  ) -> Batch {
     var columns: [Column] = []
     for (role, person) in rule.persons.enumerated() {
       var ids = ColumnBuilder(type: .string, capacity: batch.count)
@@ -52,10 +54,12 @@ enum DeidentifiedBatch {
       }
       columns.append(column)
     }
-    for _ in rule.redact {
-      var empty = ColumnBuilder(type: .string, capacity: batch.count)
-      for _ in 0..<batch.count { empty.appendNull() }
-      columns.append(empty.build())
+    for values in redacted {
+      var cleaned = ColumnBuilder(type: .string, capacity: batch.count)
+      for value in values {
+        if let value { cleaned.appendString(value) } else { cleaned.appendNull() }
+      }
+      columns.append(cleaned.build())
     }
     return Batch(stream: batch.stream, schema: schema, columns: columns, origins: batch.origins)
   }

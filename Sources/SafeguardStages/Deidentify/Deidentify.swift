@@ -29,12 +29,16 @@ public final class Deidentify: Stage {
   let postcodes: PostcodeAreas.Source
   let usesAreas: Bool
   let referenceDate: Int32?
+  let plugin: String?
+  let plugins: (any PluginProvider)?
+  let policy: ErrorPolicy
   private let location: SourceLocation
 
   private struct State {
     var schemas: [String: Schema] = [:]
     var index: [Pseudonym: Pseudonym] = [:]
     var deidentifier: RowDeidentifier?
+    var redactor: (any AttachedPlugin)?
   }
   private let state = Mutex(State())
 
@@ -94,15 +98,21 @@ public final class Deidentify: Stage {
       diagnostics.error(
         "stage '\(spec.label)' maps postcodes to areas and needs the reference table '\(source.table)'", at: spec.location)
     }
-    // Cleaning free text needs a plugin's redact hook, which this stage cannot call yet: a
-    // field listed under redact would otherwise pass as empty and look handled.
-    for rule in streamRules.values where !rule.redact.isEmpty {
-      diagnostics.error(
-        "stream '\(rule.stream)' lists free text under 'redact': calling a plugin's redact hook from this stage "
-          + "is not available yet, so leave the field out and it is dropped", at: rule.location)
-    }
-    if let plugin = spec.plugin {
-      diagnostics.error("stage '\(spec.label)' cannot take a plugin yet (plugin: \(plugin))", at: spec.location)
+    // Free text survives only as a plugin's redact hook cleans it.
+    plugin = spec.plugin
+    plugins = spec.plugins
+    policy = spec.onError
+    if let rule = streamRules.values.first(where: { !$0.redact.isEmpty }) {
+      if let path = spec.plugin, let provider = spec.plugins {
+        let hooks = provider.check(path, at: spec.location, diagnostics: &diagnostics)
+        if let hooks, !hooks.contains("redact") {
+          diagnostics.error("plugin \(path) has no redact hook, which 'redact' fields need", at: spec.location)
+        }
+      } else {
+        diagnostics.error(
+          "stream '\(rule.stream)' lists free text under 'redact', which needs 'plugin:' with a redact hook; "
+            + "without one, leave the field out and it is dropped", at: rule.location)
+      }
     }
     guard let key else { return nil }
     hasher = key
@@ -145,7 +155,11 @@ public final class Deidentify: Stage {
     let areas = usesAreas ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes) : nil
     let deidentifier = RowDeidentifier(
       linker: PersonLinker(hasher: hasher), hasher: hasher, referenceDate: referenceDate, areas: areas)
-    state.withLock { $0.deidentifier = deidentifier }
+    let redactor = try rules.values.contains { !$0.redact.isEmpty } ? plugins.map { try $0.start(plugin!, context: context) } : nil
+    state.withLock {
+      $0.deidentifier = deidentifier
+      $0.redactor = redactor
+    }
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
@@ -153,7 +167,9 @@ public final class Deidentify: Stage {
       context.drop(batch.count, rule: "no de-identification rules")
       return []
     }
-    let (schema, index, deidentifier) = state.withLock { ($0.schemas[batch.stream]!, $0.index, $0.deidentifier!) }
+    let (schema, index, deidentifier, redactor) = state.withLock {
+      ($0.schemas[batch.stream]!, $0.index, $0.deidentifier!, $0.redactor)
+    }
     let isRegister = batch.stream == linkFrom
     let rows = await Self.deidentify(batch, rule: rule, index: index, isRegister: isRegister, with: deidentifier)
     if isRegister {
@@ -163,7 +179,9 @@ public final class Deidentify: Stage {
       }
     }
     for (name, n) in rows.counts.sorted(by: { $0.key < $1.key }) { context.count(name, n) }
-    return [DeidentifiedBatch.build(batch, rule: rule, schema: schema, rows: rows, bands: bands)]
+    let redacted = try Redaction.run(batch, fields: rule.redact, with: redactor, context: context)
+    let built = DeidentifiedBatch.build(batch, rule: rule, schema: schema, rows: rows, bands: bands, redacted: redacted.values)
+    return [try redacted.apply(to: built, policy: policy, context: context)]
   }
 
   /// De-identifies a batch's rows in parallel chunks, joined in row order.
