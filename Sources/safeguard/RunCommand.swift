@@ -29,6 +29,9 @@ extension Safeguard {
     @Option(help: "Records per batch.")
     var batchSize = 8192
 
+    @Flag(help: "Show informational log lines, including plugins' log messages, on stderr.")
+    var verbose = false
+
     func validate() throws {
       _ = try VariableOverrides.parse(variables)
       guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -38,7 +41,7 @@ extension Safeguard {
       let overrides = try VariableOverrides.parse(variables)
       let built = try Pipeline.load(path: pipeline, overrides: overrides, checkFiles: false)
       var options = RunOptions(outputDirectory: out, batchSize: batchSize, showProgress: isatty(2) == 1)
-      options.logger.logLevel = .warning
+      options.logger.logLevel = verbose ? .info : .warning
       let outcome = await PipelineRunner(pipeline: built, options: options).run()
       RunReport(outcome: outcome).print()
       if !outcome.succeeded {

@@ -21,7 +21,8 @@ struct FixtureFile {
       return false
     }
     return name.unicodeScalars.allSatisfy {
-      ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)
+      ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0)
+        || "_-.".unicodeScalars.contains($0)
     }
   }
 
@@ -33,7 +34,8 @@ struct FixtureFile {
   static func read(name: String, folder: String) throws(TestRecords.Problem) -> FixtureFile {
     guard isValidName(name) else {
       throw TestRecords.Problem(
-        "fixture(name): the name is a file in the fixtures folder, such as \"incidents\" (letters, digits, _ - .)")
+        "fixture(name): the name is a file in the fixtures folder, such as \"incidents\" (letters, digits, _ - .)"
+      )
     }
     let file = name.hasSuffix(".csv") ? name : name + ".csv"
     let path = (folder == "." ? "" : folder + "/") + "fixtures/" + file
@@ -41,14 +43,17 @@ struct FixtureFile {
       throw TestRecords.Problem("fixture(\"\(name)\"): cannot read \(path)")
     }
     guard data.count <= maximumBytes else {
-      throw TestRecords.Problem("fixture(\"\(name)\"): \(path) is larger than 4 MiB; fixtures are a few made-up records")
+      throw TestRecords.Problem(
+        "fixture(\"\(name)\"): \(path) is larger than 4 MiB; fixtures are a few made-up records")
     }
     guard var text = String(data: data, encoding: .utf8) else {
       throw TestRecords.Problem("fixture(\"\(name)\"): \(path) is not UTF-8 text")
     }
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
     let rows = try parse(text, path: path)
-    guard let header = rows.first else { throw TestRecords.Problem("\(path) is empty: its first line names the fields") }
+    guard let header = rows.first else {
+      throw TestRecords.Problem("\(path) is empty: its first line names the fields")
+    }
     let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces) }
     if let blank = names.firstIndex(of: "") {
       throw TestRecords.Problem("\(path):\(header.line): column \(blank + 1) of the header has no name")
@@ -70,7 +75,9 @@ struct FixtureFile {
   }
 
   /// RFC 4180 rows, each with the line it starts on. Accepts LF or CRLF line ends.
-  static func parse(_ text: String, path: String) throws(TestRecords.Problem) -> [(line: Int, cells: [String])] {
+  static func parse(_ text: String, path: String) throws(TestRecords.Problem) -> [(
+    line: Int, cells: [String]
+  )] {
     var rows: [(Int, [String])] = []
     var cells: [String] = []
     var cell = ""

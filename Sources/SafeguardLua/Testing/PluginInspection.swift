@@ -45,21 +45,27 @@ public struct PluginInspection: Sendable {
     inspection.hooks = LuaPlugin.knownHooks.filter(plugin.hooks.contains).map {
       Hook(name: $0, line: plugin.line(of: $0))
     }
-    let known = LuaPlugin.knownHooks.joined(separator: ", ")
-    for (name, suggestion) in plugin.unknownHooks() {
-      let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-      let line = plugin.line(of: name).map { SourceLocation(file: path, line: $0) }
-      inspection.problems.append(
-        Diagnostic(
-          "'\(name)' is not a hook\(hint), so it would never be called; the hooks are \(known). "
-            + "Keep helper functions in local variables, not in the returned table",
-          at: line))
-    }
+    inspection.problems += unknownHooks(in: plugin)
     if inspection.hooks.isEmpty, inspection.problems.isEmpty {
       inspection.problems.append(
-        Diagnostic("\(path) defines none of the hooks (\(known)), so it would do nothing", at: nil))
+        Diagnostic(
+          "\(path) defines none of the hooks (\(LuaPlugin.knownHooks.joined(separator: ", "))), so it would do nothing",
+          at: nil))
     }
     return inspection
+  }
+
+  /// Functions in the returned table whose names are not hooks: a run refuses the plugin,
+  /// since `recrod` is a typo that would otherwise never be called.
+  static func unknownHooks(in plugin: LuaPlugin) -> [Diagnostic] {
+    let known = LuaPlugin.knownHooks.joined(separator: ", ")
+    return plugin.unknownHooks().map { name, suggestion in
+      let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+      return Diagnostic(
+        "'\(name)' is not a hook\(hint), so it would never be called; the hooks are \(known). "
+          + "Keep helper functions in local variables, not in the returned table",
+        at: plugin.line(of: name).map { SourceLocation(file: plugin.path, line: $0) })
+    }
   }
 
   /// A load failure as a diagnostic: the plugin's line when Lua knows it.

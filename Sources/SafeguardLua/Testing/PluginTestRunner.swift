@@ -23,7 +23,9 @@ public struct PluginTestRunner {
       throw DefinitionError("no such file or folder: \(path)")
     }
     guard isFolder.boolValue else {
-      guard path.hasSuffix(".lua") else { throw DefinitionError("\(path) is not a Lua test file (*_test.lua)") }
+      guard path.hasSuffix(".lua") else {
+        throw DefinitionError("\(path) is not a Lua test file (*_test.lua)")
+      }
       return [path]
     }
     let names: [String]

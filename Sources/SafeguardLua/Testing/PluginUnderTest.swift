@@ -44,6 +44,14 @@ final class PluginUnderTest {
       plugin = try LuaPlugin(path: path, limits: options.limits, log: logs.append) { state throws(LuaError) in
         try PluginLibrary.install(in: state, services: services)
       }
+    } catch {
+      throw TestRecords.Problem(error.description)
+    }
+    // A run refuses such a plugin when the definition is checked, so a test does too.
+    if let problem = PluginInspection.unknownHooks(in: plugin).first {
+      throw TestRecords.Problem(problem.description)
+    }
+    do {
       context = try Self.makeContext(plugin, services: services, stage: stage)
       try initialise()
     } catch {
@@ -81,10 +89,13 @@ final class PluginUnderTest {
       try plugin.callRecords(
         "batch", records: rows, shape: shape(schema), extra: [.reference(context.table)], origin: origin)
     }
-    return [.array(out.map { TestRecords.table($0, schema: schema) }), context.takeQuarantine().map { .string($0) } ?? .nil]
+    return [
+      .array(out.map { TestRecords.table($0, schema: schema) }),
+      context.takeQuarantine().map { .string($0) } ?? .nil,
+    ]
   }
 
-  /// `redact(field, value, ctx)`: the cleaned value (nil: drop it).
+  /// `redact(field, value, ctx)`: the cleaned text (nil: drop the value).
   func redact(field: LuaValue, value: LuaValue) throws(TestRecords.Problem) -> [LuaValue] {
     guard case .string(let name) = field else {
       throw TestRecords.Problem("plugin:redact(field, value) needs the field's name as text")
@@ -93,11 +104,19 @@ final class PluginUnderTest {
     let results = try calling("redact") { () throws(PluginError) in
       try plugin.call("redact", [.value(.string(name)), .sensitive(given), .reference(context.table)])
     }
-    return [results.first ?? .nil, context.takeQuarantine().map { .string($0) } ?? .nil]
+    // As the deidentify stage: text or nil, anything else fails the record.
+    let cleaned = results.first ?? .nil
+    switch cleaned {
+    case .string, .nil: break
+    default: throw TestRecords.Problem("the redact hook must return text or nil (field \(name))")
+    }
+    return [cleaned, context.takeQuarantine().map { .string($0) } ?? .nil]
   }
 
   /// Hooks that take one record and return whatever they compute (`indicators`, `area`).
-  func computed(_ hook: String, record: LuaValue, origin: SourceLocation?) throws(TestRecords.Problem) -> [LuaValue] {
+  func computed(_ hook: String, record: LuaValue, origin: SourceLocation?) throws(TestRecords.Problem)
+    -> [LuaValue]
+  {
     let schema = try TestRecords.schema(for: [record], declared: declared)
     let values = try TestRecords.values(of: record, in: schema)
     let results = try calling(hook) { () throws(PluginError) in

@@ -75,7 +75,11 @@ final class OutputCapture: Sendable {
   var append: @Sendable (String) -> Void { { line in self.lines.withLock { $0.append(line) } } }
 
   /// The lines since the last call, cleared.
-  func take() -> [String] { lines.withLock { lines in defer { lines = [] }; return lines } }
+  func take() -> [String] {
+    lines.withLock { lines in
+      defer { lines = [] }; return lines
+    }
+  }
 }
 
 /// Runs every test of one file, reporting each as it finishes.
@@ -89,7 +93,8 @@ struct TestFileRun {
     do { session = try TestFileSession(path: path, limits: limits, output: output) } catch {
       report(
         PluginTestResult(
-          file: path, name: PluginTestResult.loadingName, failure: TestFileSession.describe(error, file: path),
+          file: path, name: PluginTestResult.loadingName,
+          failure: TestFileSession.describe(error, file: path),
           output: output.take()))
       return
     }
@@ -114,7 +119,8 @@ struct TestFileRun {
         session = try TestFileSession(path: path, limits: limits, output: output)
         _ = output.take()
       } catch {
-        let reason = "not run: the file failed when loaded again: " + TestFileSession.describe(error, file: path)
+        let reason =
+          "not run: the file failed when loaded again: " + TestFileSession.describe(error, file: path)
         for name in names[index...] {
           report(PluginTestResult(file: path, name: name, failure: reason, output: []))
         }

@@ -73,7 +73,9 @@ final class TestHostFunctions {
     ]
   }
 
-  private func answer(_ body: () throws(TestRecords.Problem) -> [LuaValue]) -> Result<[LuaValue], HostFunctionError> {
+  private func answer(_ body: () throws(TestRecords.Problem) -> [LuaValue]) -> Result<
+    [LuaValue], HostFunctionError
+  > {
     do { return .success([.boolean(true)] + (try body())) } catch {
       return .success([.boolean(false), .string(error.message)])
     }
@@ -98,11 +100,13 @@ final class TestHostFunctions {
 
   private func load(_ args: HostArguments) throws(TestRecords.Problem) -> [LuaValue] {
     guard let relative = args.string(0), relative.hasSuffix(".lua") else {
-      throw TestRecords.Problem("load_plugin(path): the path of a .lua file, relative to the test file's folder")
+      throw TestRecords.Problem(
+        "load_plugin(path): the path of a .lua file, relative to the test file's folder")
     }
     guard plugins.count < Self.maximumOpenPlugins else {
       throw TestRecords.Problem(
-        "load_plugin: more than \(Self.maximumOpenPlugins) plugins loaded at once; load a plugin once per test")
+        "load_plugin: more than \(Self.maximumOpenPlugins) plugins loaded at once; load a plugin once per test"
+      )
     }
     let path = Self.join(folder, relative)
     let options = try self.options(args[2])
@@ -123,7 +127,8 @@ final class TestHostFunctions {
       guard case .string(let name) = key, known.contains(name) else {
         let hint = key.text.flatMap { nearest(to: $0, in: known) }.map { " (did you mean '\($0)'?)" } ?? ""
         throw TestRecords.Problem(
-          "load_plugin: unknown option\(key.text.map { " '\($0)'" } ?? "")\(hint); options: \(known.joined(separator: ", "))")
+          "load_plugin: unknown option\(key.text.map { " '\($0)'" } ?? "")\(hint); options: \(known.joined(separator: ", "))"
+        )
       }
       switch (name, option) {
       case ("fields", _): options.fields = try TestRecords.declaredFields(option)
@@ -140,7 +145,8 @@ final class TestHostFunctions {
         options.limits.memoryBytes = Int(n) << 20
       case ("instructions", _):
         throw TestRecords.Problem("load_plugin: instructions must be a whole number from 1000 to 10000000000")
-      case ("memory_mb", _): throw TestRecords.Problem("load_plugin: memory_mb must be a whole number from 1 to 4096")
+      case ("memory_mb", _):
+        throw TestRecords.Problem("load_plugin: memory_mb must be a whole number from 1 to 4096")
       default: throw TestRecords.Problem("load_plugin: option '\(name)' must be text")
       }
     }
@@ -155,7 +161,9 @@ final class TestHostFunctions {
     }
     var tables: [String: [[String: String]]] = [:]
     for (key, rows) in entries {
-      guard case .string(let name) = key else { throw TestRecords.Problem("load_plugin: table names must be text") }
+      guard case .string(let name) = key else {
+        throw TestRecords.Problem("load_plugin: table names must be text")
+      }
       if case .string(let fixture) = rows {
         tables[name] = try FixtureFile.read(name: fixture, folder: folder).records.map(\.fields)
         continue
@@ -185,7 +193,9 @@ final class TestHostFunctions {
   // MARK: fixture
 
   private func fixture(_ args: HostArguments) throws(TestRecords.Problem) -> [LuaValue] {
-    guard let name = args.string(0) else { throw TestRecords.Problem("fixture(name) needs the fixture's name") }
+    guard let name = args.string(0) else {
+      throw TestRecords.Problem("fixture(name) needs the fixture's name")
+    }
     let file = try FixtureFile.read(name: name, folder: folder)
     let rows = file.records.map { record in
       LuaValue.table(Dictionary(uniqueKeysWithValues: record.fields.map { (.string($0), .string($1)) }))

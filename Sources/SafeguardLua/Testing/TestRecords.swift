@@ -19,7 +19,9 @@ enum TestRecords {
   /// The field types `fields = { name = "type" }` may declare; a list of texts declares a
   /// code field with those codes.
   static func declaredFields(_ value: LuaValue) throws(Problem) -> [String: FieldType] {
-    guard case .table(let entries) = value else { throw Problem("load_plugin: option 'fields' must be a table") }
+    guard case .table(let entries) = value else {
+      throw Problem("load_plugin: option 'fields' must be a table")
+    }
     var fields: [String: FieldType] = [:]
     for (key, type) in entries {
       guard case .string(let name) = key else {
@@ -28,7 +30,8 @@ enum TestRecords {
       if let codes = type.arrayElements {
         let texts = codes.compactMap { if case .string(let code) = $0 { code } else { nil } }
         guard !texts.isEmpty, texts.count == codes.count else {
-          throw Problem("load_plugin: field '\(name)' lists its codes as texts, as in { \"standard\", \"high\" }")
+          throw Problem(
+            "load_plugin: field '\(name)' lists its codes as texts, as in { \"standard\", \"high\" }")
         }
         fields[name] = .code(CodeList(texts))
         continue
@@ -127,7 +130,8 @@ enum TestRecords {
     case (.string, .date), (.date, .string): return .string
     default:
       throw Problem(
-        "field '\(field)' is \(a) in one record and \(b) in another; declare its type with load_plugin's 'fields' option")
+        "field '\(field)' is \(a) in one record and \(b) in another; declare its type with load_plugin's 'fields' option"
+      )
     }
   }
 
