@@ -81,11 +81,22 @@ import Testing
       }
     }
 
+    // Every injected duplicate is dropped by the deduplicate rule (the generator may also make
+    // a few identical rows of its own, so the rule may drop more).
+    let faultColumn = try #require(header.firstIndex(of: "fault"))
+    let duplicates = faults.dropFirst().filter { $0[faultColumn] == "duplicate_row" }.count
+    let stages = try #require(summary["stages"] as? [[String: Any]])
+    let dedupe = try #require(stages.first { $0["uses"] as? String == "deduplicate" })
+    let dropped = ((dedupe["counts"] as? [String: Any])?["dropped_by_rule"] as? [String: Int])?["duplicate"] ?? 0
+    #expect(duplicates > 0 && dropped >= duplicates, "\(dropped) dropped for \(duplicates) injected duplicates")
+
     // Rows read equal the data rows the generator wrote, extract by extract.
     let manifestData = try Data(contentsOf: URL(fileURLWithPath: data + "/truth/manifest.json"))
-    let manifest = try JSONSerialization.jsonObject(with: manifestData)
+    let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+    let files = try #require(manifest["files"] as? [[String: Any]])
+    let written = files.filter { ($0["path"] as? String)?.hasPrefix("extracts/") == true }
+      .reduce(0) { $0 + ($1["rows"] as? Int ?? 0) }
     let totalRead = inputs.reduce(0) { $0 + ($1["rows_read"] as? Int ?? 0) }
-    #expect(totalRead > 0)
-    _ = manifest
+    #expect(written > 0 && totalRead == written, "read \(totalRead) of the \(written) rows the generator wrote")
   }
 }
