@@ -85,7 +85,8 @@ let package = Package(
     .testTarget(name: "SafeguardDefinitionTests", dependencies: ["SafeguardDefinition"]),
     .testTarget(name: "SafeguardIngestTests", dependencies: ["SafeguardIngest", "SafeguardTesting"]),
     .testTarget(
-      name: "SafeguardStagesTests", dependencies: ["SafeguardStages", "SafeguardTesting", "SafeguardDefinition"]),
+      name: "SafeguardStagesTests",
+      dependencies: ["SafeguardStages", "SafeguardTesting", "SafeguardDefinition"]),
     .testTarget(name: "SafeguardLuaTests", dependencies: ["SafeguardLua"]),
     .testTarget(name: "SafeguardSynthTests", dependencies: ["SafeguardSynth"]),
     .testTarget(

@@ -63,7 +63,9 @@ public struct DeidentifyBenchmark: Sendable {
     let measured = try await Measurement.run("deidentify", repeats: repeats) {
       for batch in batches { sink &+= try await stage.process(batch, context: stageContext).count }
     }
-    let numbers = batches.flatMap { batch in (0..<batch.count).map { batch.value("nhs_number", at: $0).description } }
+    let numbers = batches.flatMap { batch in
+      (0..<batch.count).map { batch.value("nhs_number", at: $0).description }
+    }
     // The fastest way to use swift-crypto here: the keyed HMAC made once and copied per
     // identifier, so the key schedule is not redone.
     let keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(repeating: UInt8(7), count: 32)))
@@ -96,14 +98,20 @@ public struct DeidentifyBenchmark: Sendable {
       location: location)
     spec.referenceDate = CivilDate.days(year: 2026, month: 3, day: 31)
     var diagnostics = Diagnostics()
-    guard let stage = Deidentify(spec: spec, diagnostics: &diagnostics) else { throw DefinitionError(diagnostics.all) }
+    guard let stage = Deidentify(spec: spec, diagnostics: &diagnostics) else {
+      throw DefinitionError(diagnostics.all)
+    }
     return stage
   }
 
   /// Deterministic records with valid NHS numbers and realistic name, date and postcode shapes.
   func makeBatches() -> [Batch] {
-    let forenames = ["Amelia", "Oliver", "Zoë", "Mohammed", "Siobhán", "Jack", "Aisha", "Kacper", "Ruby", "Noah"]
-    let surnames = ["Smith", "O'Neill", "Khan", "Kowalczyk", "Jones", "Patel", "Okafor", "Smith-Jones", "Ward"]
+    let forenames = [
+      "Amelia", "Oliver", "Zoë", "Mohammed", "Siobhán", "Jack", "Aisha", "Kacper", "Ruby", "Noah",
+    ]
+    let surnames = [
+      "Smith", "O'Neill", "Khan", "Kowalczyk", "Jones", "Patel", "Okafor", "Smith-Jones", "Ward",
+    ]
     var state: UInt64 = 0x5AFE_6A4D
     func next() -> UInt64 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -120,7 +128,8 @@ public struct DeidentifyBenchmark: Sendable {
       let postcode = "XY\(next() % 9 + 1) \(next() % 10)\(["AB", "CD", "EF", "GH"][Int(next() % 4)])"
       builder.append([
         .string(nhs), .string(forenames[Int(next() % 10)]), .string(surnames[Int(next() % 9)]),
-        .date(Int32(10_000 + next() % 9_000)), .string(postcode), .string(String(100_000_000_000 + next() % 1_000_000)),
+        .date(Int32(10_000 + next() % 9_000)), .string(postcode),
+        .string(String(100_000_000_000 + next() % 1_000_000)),
       ])
       made += 1
       if builder.count == batchSize {

@@ -10,7 +10,9 @@ public struct Measurement: Sendable {
   }
 
   /// Runs `body` `repeats` times and records each wall time.
-  public static func run(_ name: String, repeats: Int, _ body: () async throws -> Void) async rethrows -> Measurement {
+  public static func run(_ name: String, repeats: Int, _ body: () async throws -> Void) async rethrows
+    -> Measurement
+  {
     var times: [Double] = []
     for _ in 0..<repeats {
       let start = ContinuousClock.now

@@ -44,7 +44,9 @@ public struct PluginBenchmark: Sendable {
   }
 
   public func run() async throws -> Result {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-bench-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sg-bench-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try "return { record = function(rec, ctx) return rec end }".write(
@@ -59,10 +61,13 @@ public struct PluginBenchmark: Sendable {
   func measure(script: String, batches: [Batch]) async throws -> Measurement {
     let options = "script: \(script)\nworkers: \(workers)\n"
     let spec = StageSpec(
-      uses: "lua", label: "bench", options: try ConfigDocument.parse(options, file: "bench.yaml"), plugin: nil,
+      uses: "lua", label: "bench", options: try ConfigDocument.parse(options, file: "bench.yaml"),
+      plugin: nil,
       onError: .fail, location: SourceLocation(file: "bench.yaml", line: 1))
     var diagnostics = Diagnostics()
-    guard let stage = LuaStage(spec: spec, diagnostics: &diagnostics) else { throw DefinitionError(diagnostics.all) }
+    guard let stage = LuaStage(spec: spec, diagnostics: &diagnostics) else {
+      throw DefinitionError(diagnostics.all)
+    }
     let context = try TestRun.context(runID: "bench").stage(0, label: "bench")
     try await stage.start(context: context)
     var sink = 0
@@ -80,7 +85,10 @@ public struct PluginBenchmark: Sendable {
       var values: [Value] = (0..<5).map { .string("value \($0) of record \(index % 977)") }
       values += (0..<4).map { .integer(Int64(index &* ($0 + 3) % 100_000)) }
       values += (0..<3).map { .date(Int32(18_000 + (index + $0 * 31) % 3_000)) }
-      values += [.decimal(Double(index % 1000) / 8), .boolean(index % 3 == 0), .string(["NEG", "PHY", "EMO"][index % 3])]
+      values += [
+        .decimal(Double(index % 1000) / 8), .boolean(index % 3 == 0),
+        .string(["NEG", "PHY", "EMO"][index % 3]),
+      ]
       builder.append(values)
       if builder.count == 8192 {
         batches.append(builder.build())

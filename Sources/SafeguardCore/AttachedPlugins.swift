@@ -15,7 +15,8 @@ public protocol AttachedPlugin: Sendable {
   /// Calls a hook with values (text, numbers, dates as ISO text) and the hook's `ctx`, and
   /// returns its first result as a value (`.null` for nil). A value passed as `sensitive` is
   /// masked in any error. Throws `PluginCallError`.
-  func call(_ hook: String, _ arguments: [Value], sensitive: Set<Int>, origin: SourceLocation?) throws -> Value
+  func call(_ hook: String, _ arguments: [Value], sensitive: Set<Int>, origin: SourceLocation?) throws
+    -> Value
 }
 
 /// A hook of an attached plugin failed; the message names the plugin file and line, the hook

@@ -82,7 +82,8 @@ public enum Identifiers {
     let isLetter = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
     let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
     let inward = compact.count - 3
-    guard isLetter(compact[0]), isDigit(compact[inward]), isLetter(compact[inward + 1]), isLetter(compact[inward + 2])
+    guard isLetter(compact[0]), isDigit(compact[inward]), isLetter(compact[inward + 1]),
+      isLetter(compact[inward + 2])
     else { return nil }
     compact.insert(UInt8(ascii: " "), at: inward)
     return String(decoding: compact, as: UTF8.self)

@@ -20,7 +20,8 @@ public struct ReferenceTable: Sendable {
   public func column(_ wanted: String) throws(RunError) -> Int {
     if let index = columns.firstIndex(where: { $0.caseInsensitiveCompare(wanted) }) { return index }
     throw RunError(
-      "reference table '\(name)' (\(path)) has no column '\(wanted)'; it has: \(columns.joined(separator: ", "))")
+      "reference table '\(name)' (\(path)) has no column '\(wanted)'; it has: \(columns.joined(separator: ", "))"
+    )
   }
 }
 
@@ -38,7 +39,9 @@ public final class ReferenceTables: Sendable {
   private let cache = Mutex<[String: ReferenceTable]>([:])
 
   /// A loader for runs that declare no tables.
-  public static let none: Loader = { name, _ throws(RunError) in throw RunError("no reference table '\(name)'") }
+  public static let none: Loader = { name, _ throws(RunError) in
+    throw RunError("no reference table '\(name)'")
+  }
 
   public init(paths: [String: String], loader: @escaping Loader) {
     self.paths = paths

@@ -42,7 +42,8 @@ public final class RunContext: Sendable {
   public func useKey(fingerprint: String) throws(RunError) {
     try metadata.withLock { metadata throws(RunError) in
       if let existing = metadata.keyFingerprint, existing != fingerprint {
-        throw RunError("two stages use different pseudonymisation keys (fingerprints \(existing) and \(fingerprint))")
+        throw RunError(
+          "two stages use different pseudonymisation keys (fingerprints \(existing) and \(fingerprint))")
       }
       metadata.keyFingerprint = fingerprint
     }

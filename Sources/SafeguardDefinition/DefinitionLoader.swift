@@ -22,7 +22,9 @@ public struct DefinitionLoader {
     return definition
   }
 
-  public func load(text: String, file: String, sha256: String = "") throws(DefinitionError) -> PipelineDefinition {
+  public func load(text: String, file: String, sha256: String = "") throws(DefinitionError)
+    -> PipelineDefinition
+  {
     let (definition, diagnostics) = try loadReportingProblems(text: text, file: file, sha256: sha256)
     try diagnostics.check()
     return definition
@@ -31,7 +33,8 @@ public struct DefinitionLoader {
   /// Loads as far as the definition allows and returns the problems found alongside, so that
   /// a caller can add its own checks (stages, files) and report everything at once. Throws only
   /// when the file cannot be read as YAML at all.
-  public func loadReportingProblems(path: String) throws(DefinitionError) -> (PipelineDefinition, Diagnostics) {
+  public func loadReportingProblems(path: String) throws(DefinitionError) -> (PipelineDefinition, Diagnostics)
+  {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw DefinitionError("cannot read the definition file \(path)")
     }
@@ -75,7 +78,8 @@ public struct DefinitionLoader {
     let outputs = readOutputs(top.node("outputs"), name: name, diagnostics: &diagnostics)
     top.finish(into: &diagnostics)
     let definition = PipelineDefinition(
-      path: file, sha256: Self.combinedSHA256(sha256, included), name: name, description: description, variables: variables.recorded,
+      path: file, sha256: Self.combinedSHA256(sha256, included), name: name, description: description,
+      variables: variables.recorded,
       maxQuarantine: maxQuarantine, referenceDate: referenceDate, reference: reference, inputs: inputs,
       stages: stages, outputs: outputs)
     return (definition, diagnostics)

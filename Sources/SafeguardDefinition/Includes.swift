@@ -10,8 +10,11 @@ enum Includes {
 
   /// The root with included sections merged in, and the bytes of each included file (for the
   /// definition's SHA-256).
-  static func merge(_ root: ConfigNode, file: String, diagnostics: inout Diagnostics) -> (ConfigNode, [Data]) {
-    guard case .map(var entries, let rootLocation) = root, let includeNode = root["include"] else { return (root, []) }
+  static func merge(_ root: ConfigNode, file: String, diagnostics: inout Diagnostics) -> (ConfigNode, [Data])
+  {
+    guard case .map(var entries, let rootLocation) = root, let includeNode = root["include"] else {
+      return (root, [])
+    }
     let paths: [(String, SourceLocation)]
     switch includeNode {
     case .scalar(let path, _, let location): paths = [(path, location)]
@@ -24,7 +27,8 @@ enum Includes {
     var contents: [Data] = []
     for (path, location) in paths {
       let resolved = path.hasPrefix("/") || folder.isEmpty ? path : folder + "/" + path
-      guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8)
+      guard let data = FileManager.default.contents(atPath: resolved),
+        let text = String(data: data, encoding: .utf8)
       else {
         diagnostics.error("cannot read included file \(resolved)", at: location)
         continue

@@ -100,7 +100,8 @@ struct Variables {
 
   /// True when a value is exactly one `${env:NAME}`, or one `${name}` whose variable is.
   func isEnvironmentReference(_ text: String) -> Bool {
-    guard text.hasPrefix("${"), text.hasSuffix("}"), text.dropFirst(2).firstIndex(of: "}") == text.index(before: text.endIndex)
+    guard text.hasPrefix("${"), text.hasSuffix("}"),
+      text.dropFirst(2).firstIndex(of: "}") == text.index(before: text.endIndex)
     else { return false }
     let name = String(text.dropFirst(2).dropLast())
     if name.hasPrefix("env:") { return true }

@@ -17,7 +17,8 @@ public enum ReferenceTableReader {
         (record.line, (0..<record.count).map { String(decoding: record[$0], as: UTF8.self) }, record.fault)
       }
       if let fault {
-        throw RunError("reference table '\(name)': \(fault.problem)", at: SourceLocation(file: path, line: line))
+        throw RunError(
+          "reference table '\(name)': \(fault.problem)", at: SourceLocation(file: path, line: line))
       }
       if header == nil {
         header = fields.map { $0.trimmingCharacters(in: .whitespaces) }

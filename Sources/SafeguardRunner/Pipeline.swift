@@ -25,7 +25,8 @@ public struct Pipeline: Sendable {
     path: String, overrides: [String: String], registry: StageRegistry = Pipeline.registry, checkFiles: Bool
   ) throws(DefinitionError) -> Pipeline {
     let (definition, problems) = try DefinitionLoader(overrides: overrides).loadReportingProblems(path: path)
-    return try Pipeline(definition: definition, registry: registry, checkFiles: checkFiles, problems: problems)
+    return try Pipeline(
+      definition: definition, registry: registry, checkFiles: checkFiles, problems: problems)
   }
 
   public init(

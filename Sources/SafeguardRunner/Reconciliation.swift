@@ -19,7 +19,8 @@ enum Reconciliation {
     let read = inputs.reduce(0) { $0 + $1.rowsRead }
     let quarantined = inputs.reduce(0) { $0 + $1.rowsQuarantined }
     if read > 0, Double(quarantined) / Double(read) > maxQuarantine {
-      over.append("\(percent(Double(quarantined) / Double(read))) of all rows quarantined (\(quarantined) of \(read))")
+      over.append(
+        "\(percent(Double(quarantined) / Double(read))) of all rows quarantined (\(quarantined) of \(read))")
     }
     for input in inputs where input.rowsRead >= smallestJudgedInput {
       let share = Double(input.rowsQuarantined) / Double(input.rowsRead)

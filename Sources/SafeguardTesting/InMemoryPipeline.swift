@@ -27,7 +27,9 @@ public struct InMemoryPipeline {
   public mutating func start() async throws {
     guard !started else { return }
     started = true
-    for index in stages.indices { try await stages[index].start(context: context.stage(index, label: "stage \(index)")) }
+    for index in stages.indices {
+      try await stages[index].start(context: context.stage(index, label: "stage \(index)"))
+    }
   }
 
   public mutating func push(_ batch: Batch) async throws {

@@ -20,7 +20,9 @@ extension Safeguard {
       var repeats = 3
 
       func validate() throws {
-        guard records >= 1, repeats >= 1 else { throw ValidationError("--records and --repeats must be at least 1") }
+        guard records >= 1, repeats >= 1 else {
+          throw ValidationError("--records and --repeats must be at least 1")
+        }
       }
 
       func run() async throws {
@@ -28,7 +30,7 @@ extension Safeguard {
         print(result.report)
       }
     }
-  
+
     struct Plugins: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
         commandName: "lua", abstract: "Pass records through a lua stage with and without a record hook.")

@@ -18,14 +18,18 @@ extension Safeguard {
     struct Generate: ParsableCommand {
       static let configuration = CommandConfiguration(abstract: "Write a new random key to a file (0600).")
 
-      @Option(help: ArgumentHelp("The key file to create; an existing file is never overwritten.", valueName: "FILE"))
+      @Option(
+        help: ArgumentHelp(
+          "The key file to create; an existing file is never overwritten.", valueName: "FILE"))
       var out: String
 
       func run() throws {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
-          .joined()
+        let hex = bytes.map {
+          String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+        }
+        .joined()
         let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
           throw RunError("cannot create key file \(out): \(String(cString: strerror(errno)))")

@@ -87,8 +87,10 @@ import Testing
     let duplicates = faults.dropFirst().filter { $0[faultColumn] == "duplicate_row" }.count
     let stages = try #require(summary["stages"] as? [[String: Any]])
     let dedupe = try #require(stages.first { $0["uses"] as? String == "deduplicate" })
-    let dropped = ((dedupe["counts"] as? [String: Any])?["dropped_by_rule"] as? [String: Int])?["duplicate"] ?? 0
-    #expect(duplicates > 0 && dropped >= duplicates, "\(dropped) dropped for \(duplicates) injected duplicates")
+    let dropped =
+      ((dedupe["counts"] as? [String: Any])?["dropped_by_rule"] as? [String: Int])?["duplicate"] ?? 0
+    #expect(
+      duplicates > 0 && dropped >= duplicates, "\(dropped) dropped for \(duplicates) injected duplicates")
 
     // Rows read equal the data rows the generator wrote, extract by extract.
     let manifestData = try Data(contentsOf: URL(fileURLWithPath: data + "/truth/manifest.json"))
@@ -97,6 +99,7 @@ import Testing
     let written = files.filter { ($0["path"] as? String)?.hasPrefix("extracts/") == true }
       .reduce(0) { $0 + ($1["rows"] as? Int ?? 0) }
     let totalRead = inputs.reduce(0) { $0 + ($1["rows_read"] as? Int ?? 0) }
-    #expect(written > 0 && totalRead == written, "read \(totalRead) of the \(written) rows the generator wrote")
+    #expect(
+      written > 0 && totalRead == written, "read \(totalRead) of the \(written) rows the generator wrote")
   }
 }

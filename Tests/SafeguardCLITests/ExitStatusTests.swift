@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 @Suite struct ExitStatusTests {
-  @Test(arguments: [[], ["run"], ["validate"], ["synth"], ["key"], ["key", "generate"], ["plugin"], ["bench"]])
+  @Test(arguments: [
+    [], ["run"], ["validate"], ["synth"], ["key"], ["key", "generate"], ["plugin"], ["bench"],
+  ])
   func everyCommandHasHelp(_ command: [String]) throws {
     let result = try CLI.run(command + ["--help"])
     #expect(result.status == 0)

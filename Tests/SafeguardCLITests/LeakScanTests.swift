@@ -37,7 +37,9 @@ import Testing
             let parts = value.split(separator: "/")
             // A birth on the 1st reads like a month-generalised event date; those are not
             // told apart by text, so only other days are searched in ISO form.
-            if parts.count == 3, parts[0] != "01" { found.isoDates.insert("\(parts[2])-\(parts[1])-\(parts[0])") }
+            if parts.count == 3, parts[0] != "01" {
+              found.isoDates.insert("\(parts[2])-\(parts[1])-\(parts[0])")
+            }
           }
         }
       }
@@ -48,10 +50,13 @@ import Testing
   @Test func noIdentifierFromTheInputsReachesAnyOutputOrLog() throws {
     let folder = try CLI.temporaryFolder()
     let data = folder + "/authority"
-    try #require(try CLI.run(["synth", "--out", data, "--children", "1500", "--seed", "11", "--dirty", "0.02"]).status == 0)
+    try #require(
+      try CLI.run(["synth", "--out", data, "--children", "1500", "--seed", "11", "--dirty", "0.02"]).status
+        == 0)
     try #require(try CLI.run(["key", "generate", "--out", folder + "/key"]).status == 0)
     let run = try CLI.run([
-      "run", "pipelines/deidentified-extracts.yaml", "--set", "data=\(data)", "--set", "key_file=\(folder)/key",
+      "run", "pipelines/deidentified-extracts.yaml", "--set", "data=\(data)", "--set",
+      "key_file=\(folder)/key",
       "--out", folder + "/out",
     ])
     #expect(run.status == 0, "\(run.stderr)")
@@ -92,12 +97,17 @@ import Testing
     var checked = 0
     for (key, achieved) in counters where key.hasPrefix("k_achieved:") {
       let stream = String(key.dropFirst("k_achieved:".count))
-      let columns = counters.keys.filter { $0.hasPrefix("level:\(stream):") }.map { String($0.split(separator: ":")[2]) }
+      let columns = counters.keys.filter { $0.hasPrefix("level:\(stream):") }.map {
+        String($0.split(separator: ":")[2])
+      }
       let export = output + "/records/\(stream).csv"
       guard !columns.isEmpty, FileManager.default.fileExists(atPath: export) else { continue }
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      process.arguments = ["python3", CLI.root + "/scripts/check_k_anonymity.py", export, columns.sorted().joined(separator: ",")]
+      process.arguments = [
+        "python3", CLI.root + "/scripts/check_k_anonymity.py", export,
+        columns.sorted().joined(separator: ","),
+      ]
       let pipe = Pipe()
       process.standardOutput = pipe
       try process.run()
@@ -125,16 +135,22 @@ import Testing
       let run = index - start
       if run >= 10 {
         for width in [10, 12] where run >= width {
-          for offset in 0...(run - width) { found.insert(String(characters[(start + offset)..<(start + offset + width)])) }
+          for offset in 0...(run - width) {
+            found.insert(String(characters[(start + offset)..<(start + offset + width)]))
+          }
         }
       }
       if index == start { index += 1 }
     }
     for token in text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\"" || $0 == "\r" }) {
       let field = String(token).trimmingCharacters(in: .whitespaces)
-      for word in field.split(separator: " ") where word.count == 13 || word.count == 10 { found.insert(String(word)) }
+      for word in field.split(separator: " ") where word.count == 13 || word.count == 10 {
+        found.insert(String(word))
+      }
       let words = field.split(separator: " ").map(String.init)
-      for (a, b) in zip(words, words.dropFirst()) where (2...4).contains(a.count) && b.count == 3 { found.insert(a + " " + b) }
+      for (a, b) in zip(words, words.dropFirst()) where (2...4).contains(a.count) && b.count == 3 {
+        found.insert(a + " " + b)
+      }
       for word in words where (5...7).contains(word.count) {
         found.insert(word)
         found.insert(String(word.dropLast(3)) + " " + String(word.suffix(3)))

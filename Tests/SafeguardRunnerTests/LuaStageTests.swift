@@ -61,25 +61,30 @@ import Testing
     try fixture.write("normalise.lua", Self.plugin)
     let outcome = try await fixture.run(Self.definition("normalise.lua", workers: workers))
     #expect(outcome.succeeded, "\(outcome.record.failure ?? "")")
-    #expect(try fixture.output("csv/incidents.csv") == "ref,risk,children\nA1,standard,true\nA2,medium,false\nA4,high,false\n")
+    #expect(
+      try fixture.output("csv/incidents.csv")
+        == "ref,risk,children\nA1,standard,true\nA2,medium,false\nA4,high,false\n")
     let counts = outcome.record.stages[0].counts
     #expect(counts.quarantined == 1)
     #expect(counts.droppedByRule == ["dropped by plugin": 1])
     #expect(counts.counters["normalised"] == 3)
-    #expect(try fixture.output("quarantine/incidents.csv").contains(",4,normalise,plugin: unknown risk wording"))
+    #expect(
+      try fixture.output("quarantine/incidents.csv").contains(",4,normalise,plugin: unknown risk wording"))
     let plugin = try #require(outcome.record.plugins.first)
     #expect(plugin.path.hasSuffix("normalise.lua") && plugin.sha256.count == 64)
   }
 
   @Test func aFailingPluginFollowsTheStagesErrorPolicy() async throws {
-    let failing = "return { record = function(rec, ctx) if rec.ref == 'A2' then error('cannot handle') end return rec end }"
+    let failing =
+      "return { record = function(rec, ctx) if rec.ref == 'A2' then error('cannot handle') end return rec end }"
     let fixture = try RunnerFixture()
     try fixture.write("incidents.csv", Self.incidents)
     try fixture.write("failing.lua", failing)
     let quarantined = try await fixture.run(Self.definition("failing.lua"))
     #expect(quarantined.succeeded)
     let reason = try fixture.output("quarantine/incidents.csv")
-    #expect(reason.contains("failing.lua:1") && reason.contains("record") && reason.contains("incidents.csv:3"))
+    #expect(
+      reason.contains("failing.lua:1") && reason.contains("record") && reason.contains("incidents.csv:3"))
     let failed = try await fixture.run(Self.definition("failing.lua", onError: "fail"))
     #expect(!failed.succeeded)
     #expect(failed.record.failure?.contains("failing.lua:1") == true)
@@ -88,13 +93,16 @@ import Testing
   }
 
   @Test func anEndlessLoopIsStoppedAndTheRunGoesOn() async throws {
-    let looping = "return { record = function(rec, ctx) if rec.ref == 'A3' then while true do end end return rec end }"
+    let looping =
+      "return { record = function(rec, ctx) if rec.ref == 'A3' then while true do end end return rec end }"
     let fixture = try RunnerFixture()
     try fixture.write("incidents.csv", Self.incidents)
     try fixture.write("loop.lua", looping)
     let outcome = try await fixture.run(Self.definition("loop.lua"))
     #expect(outcome.succeeded)
-    #expect(try fixture.output("csv/incidents.csv").split(separator: "\n").count == 5, "4 records kept after a rebuild")
+    #expect(
+      try fixture.output("csv/incidents.csv").split(separator: "\n").count == 5,
+      "4 records kept after a rebuild")
     #expect(try fixture.output("quarantine/incidents.csv").contains("loop.lua"))
   }
 
@@ -117,9 +125,13 @@ import Testing
       _ = try Pipeline(definition: fixture.definition(Self.definition("bad.lua")))
       Issue.record("an unknown hook must be reported")
     } catch let error as DefinitionError {
-      #expect(error.description.contains("unknown hook 'recrod'") && error.description.contains("did you mean 'record'"))
+      #expect(
+        error.description.contains("unknown hook 'recrod'")
+          && error.description.contains("did you mean 'record'"))
     }
     try fixture.write("syntax.lua", "return { record = function(rec) return rec end")
-    #expect(throws: DefinitionError.self) { _ = try Pipeline(definition: fixture.definition(Self.definition("syntax.lua"))) }
+    #expect(throws: DefinitionError.self) {
+      _ = try Pipeline(definition: fixture.definition(Self.definition("syntax.lua")))
+    }
   }
 }

@@ -54,7 +54,9 @@ import Testing
     #expect(lines[2].hasSuffix(","))
     #expect(lines[3].hasSuffix(","), "nil from the hook drops the value")
     let quarantine = try fixture.output("quarantine/notes.csv")
-    #expect(quarantine.contains("redact.lua:3") && quarantine.contains("redact") && quarantine.contains("notes.csv:4"))
+    #expect(
+      quarantine.contains("redact.lua:3") && quarantine.contains("redact")
+        && quarantine.contains("notes.csv:4"))
     #expect(!quarantine.contains("boom"))
     #expect(outcome.record.plugins.contains { $0.path.hasSuffix("redact.lua") })
   }
@@ -63,6 +65,8 @@ import Testing
     setenv("SG_REDACT_KEY", String(repeating: "ab", count: 32), 1)
     let fixture = try RunnerFixture()
     try fixture.write("notes.csv", Self.extract)
-    #expect(throws: DefinitionError.self) { _ = try Pipeline(definition: fixture.definition(Self.definition(plugin: nil))) }
+    #expect(throws: DefinitionError.self) {
+      _ = try Pipeline(definition: fixture.definition(Self.definition(plugin: nil)))
+    }
   }
 }

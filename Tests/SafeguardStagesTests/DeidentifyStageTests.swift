@@ -45,7 +45,8 @@ import Testing
   static func stage(key: String = keyA, options text: String = options) throws -> Deidentify {
     var node = try ConfigDocument.parse(text, file: "options.yaml")
     // Mark the key as coming from the environment, as the definition loader does for ${env:…}.
-    if case .map(var entries, let location) = node, let index = entries.firstIndex(where: { $0.key == "key" }) {
+    if case .map(var entries, let location) = node, let index = entries.firstIndex(where: { $0.key == "key" })
+    {
       entries[index].value = .scalar(key, style: .environment, entries[index].value.location)
       node = .map(entries, location)
     }
@@ -74,16 +75,24 @@ import Testing
       TestRun.batch(
         "register", register,
         [
-          [.string("C1"), .string("943 476 5919"), .string("Ann"), .string("Ó Súilleabháin"), day(2015, 2, 28),
-           .string("xy1 2ab"), .string("F")],
-          [.string("C2"), .null, .string("Ben"), .string("Okafor"), day(2010, 4, 1), .string("XY1 3CD"), .string("M")],
+          [
+            .string("C1"), .string("943 476 5919"), .string("Ann"), .string("Ó Súilleabháin"),
+            day(2015, 2, 28),
+            .string("xy1 2ab"), .string("F"),
+          ],
+          [
+            .string("C2"), .null, .string("Ben"), .string("Okafor"), day(2010, 4, 1), .string("XY1 3CD"),
+            .string("M"),
+          ],
         ]))
     try await pipeline.push(
       TestRun.batch(
         "police", police,
         [
-          [.string("ANN"), .string("O SUILLEABHAIN"), day(2015, 2, 28), .string("XY12AB"), day(2025, 6, 17),
-           .string("free text")]
+          [
+            .string("ANN"), .string("O SUILLEABHAIN"), day(2015, 2, 28), .string("XY12AB"), day(2025, 6, 17),
+            .string("free text"),
+          ]
         ]))
     try await pipeline.push(
       TestRun.batch(
@@ -155,7 +164,8 @@ import Testing
       plugin: nil, onError: .quarantine, location: SourceLocation(file: "o.yaml", line: 1))
     _ = Deidentify(spec: spec, diagnostics: &diagnostics)
     #expect(diagnostics.all.contains { $0.message.contains("must not be written in a definition") })
-    #expect(!diagnostics.all.contains { $0.message.contains(Self.keyA) }, "the key never appears in a message")
+    #expect(
+      !diagnostics.all.contains { $0.message.contains(Self.keyA) }, "the key never appears in a message")
   }
 
   @Test func noKeyMeansTheStageCannotBeBuilt() throws {

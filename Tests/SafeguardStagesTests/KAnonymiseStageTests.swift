@@ -10,7 +10,8 @@ import Testing
   static func stage(_ options: String) throws -> KAnonymise {
     var diagnostics = Diagnostics()
     let spec = StageSpec(
-      uses: "k-anonymity", label: "k", options: try ConfigDocument.parse(options, file: "k.yaml"), plugin: nil,
+      uses: "k-anonymity", label: "k", options: try ConfigDocument.parse(options, file: "k.yaml"),
+      plugin: nil,
       onError: .quarantine, location: SourceLocation(file: "k.yaml", line: 1))
     let stage = KAnonymise(spec: spec, diagnostics: &diagnostics)
     try diagnostics.check()
@@ -40,7 +41,9 @@ import Testing
     ]
     let (out, counts) = try await Self.run(stage, rows: rows)
     #expect(out?.count == 4)
-    #expect(out.map { b in (0..<b.count).map { b.value("event", at: $0) } } == Array(repeating: .string("2025"), count: 4))
+    #expect(
+      out.map { b in (0..<b.count).map { b.value("event", at: $0) } }
+        == Array(repeating: .string("2025"), count: 4))
     #expect(counts.counters["k_achieved:s"] == 2)
     #expect(counts.counters["level:s:event"] == 2)
     #expect(counts.counters["suppressed:s"] == 0)
@@ -64,12 +67,15 @@ import Testing
 
   @Test func aStreamWithoutQuasiIdentifiersIsOneClass() async throws {
     let stage = try Self.stage("k: 2\nquasi_identifiers: []")
-    let (out, _) = try await Self.run(stage, rows: [[.string("a"), .null, .null], [.string("b"), .null, .null]])
+    let (out, _) = try await Self.run(
+      stage, rows: [[.string("a"), .null, .null], [.string("b"), .null, .null]])
     #expect(out?.count == 2)
   }
 
   @Test func anUnknownFieldIsAPlanningError() throws {
     let stage = try Self.stage("k: 2\nquasi_identifiers: [{ field: evnt, levels: [year] }]")
-    #expect(throws: DefinitionError.self) { _ = try InMemoryPipeline([stage], inputs: StreamSchemas([("s", Self.schema)])) }
+    #expect(throws: DefinitionError.self) {
+      _ = try InMemoryPipeline([stage], inputs: StreamSchemas([("s", Self.schema)]))
+    }
   }
 }

@@ -6,13 +6,17 @@ import Synchronization
 public struct LuaPluginProvider: PluginProvider {
   public init() {}
 
-  public func check(_ path: String, at location: SourceLocation?, diagnostics: inout Diagnostics) -> Set<String>? {
+  public func check(_ path: String, at location: SourceLocation?, diagnostics: inout Diagnostics) -> Set<
+    String
+  >? {
     PluginCheck.check(path, at: location, diagnostics: &diagnostics)
   }
 
   public func start(_ path: String, context: StageContext) throws -> any AttachedPlugin {
     let run = context.run
-    guard let bytes = FileManager.default.contents(atPath: path) else { throw RunError("cannot read plugin \(path)") }
+    guard let bytes = FileManager.default.contents(atPath: path) else {
+      throw RunError("cannot read plugin \(path)")
+    }
     run.usePlugin(PluginRecord(path: path, sha256: SHA256Text.hex(of: bytes)))
     let lookups = ReferenceLookups(run.reference)
     let logger = run.logger
@@ -23,7 +27,9 @@ public struct LuaPluginProvider: PluginProvider {
       lookup: { lookups.lookup(table: $0, column: $1, value: $2) })
     do throws(PluginError) {
       return LuaAttachedPlugin(
-        slot: WorkerSlot(try PluginWorker(path: path, limits: .standard, services: services, stage: label, config: .table([:]))))
+        slot: WorkerSlot(
+          try PluginWorker(
+            path: path, limits: .standard, services: services, stage: label, config: .table([:]))))
     } catch {
       throw RunError("plugin \(path) could not start: \(error.description)")
     }
@@ -34,7 +40,9 @@ public struct LuaPluginProvider: PluginProvider {
 struct LuaAttachedPlugin: AttachedPlugin {
   let slot: WorkerSlot
 
-  func call(_ hook: String, _ arguments: [Value], sensitive: Set<Int>, origin: SourceLocation?) throws -> Value {
+  func call(_ hook: String, _ arguments: [Value], sensitive: Set<Int>, origin: SourceLocation?) throws
+    -> Value
+  {
     try slot.withLock { worker throws(PluginCallError) -> Value in
       do throws(PluginError) {
         try worker.recoverIfSpent()

@@ -48,12 +48,15 @@ public final class LuaStage: Stage {
       instructions: reader.integer("instructions", default: 10_000_000, range: 1_000...10_000_000_000),
       memoryBytes: reader.integer("memory_mb", default: 64, range: 1...4_096) << 20)
     streams = reader.strings("streams").map(Set.init)
-    workerCount = reader.integer("workers", default: min(ProcessInfo.processInfo.activeProcessorCount, 8), range: 1...64)
+    workerCount = reader.integer(
+      "workers", default: min(ProcessInfo.processInfo.activeProcessorCount, 8), range: 1...64)
     reader.finish(into: &diagnostics)
     guard let script else { return nil }
     self.script = script
     // Load once now so that `validate` reports syntax errors and unknown hooks.
-    guard let hooks = PluginCheck.check(script, at: spec.options?["script"]?.location ?? spec.location, diagnostics: &diagnostics)
+    guard
+      let hooks = PluginCheck.check(
+        script, at: spec.options?["script"]?.location ?? spec.location, diagnostics: &diagnostics)
     else { return nil }
     usesBatch = hooks.contains("batch")
     touchesRecords = usesBatch || hooks.contains("record")
@@ -75,7 +78,9 @@ public final class LuaStage: Stage {
     var made: [WorkerSlot] = []
     for _ in 0..<workerCount {
       do throws(PluginError) {
-        made.append(WorkerSlot(try PluginWorker(path: script, limits: limits, services: services, stage: label, config: config)))
+        made.append(
+          WorkerSlot(
+            try PluginWorker(path: script, limits: limits, services: services, stage: label, config: config)))
       } catch {
         throw RunError("plugin \(script) could not start: \(error.description)")
       }
@@ -103,7 +108,12 @@ public final class LuaStage: Stage {
         let policy = self.policy
         group.addTask {
           try worker.withLock { worker in
-            (index, try PluginChunk.run(worker, batch: batch, rows: range, shape: shape, batchHook: usesBatch, policy: policy, sources: sources))
+            (
+              index,
+              try PluginChunk.run(
+                worker, batch: batch, rows: range, shape: shape, batchHook: usesBatch, policy: policy,
+                sources: sources)
+            )
           }
         }
       }
@@ -147,7 +157,9 @@ final class WorkerSlot: Sendable {
 
   init(_ worker: sending PluginWorker) { self.worker = Mutex(worker) }
 
-  func withLock<R: Sendable, E: Error>(_ body: (inout sending PluginWorker) throws(E) -> sending R) throws(E) -> sending R {
+  func withLock<R: Sendable, E: Error>(_ body: (inout sending PluginWorker) throws(E) -> sending R) throws(E)
+    -> sending R
+  {
     try worker.withLock(body)
   }
 }

@@ -5,7 +5,9 @@ import SafeguardCore
 /// for every plugin a definition names, and by `safeguard plugin check`.
 public enum PluginCheck {
   /// The hooks the plugin defines, or nil when it cannot be used (problems in `diagnostics`).
-  public static func check(_ path: String, at location: SourceLocation?, diagnostics: inout Diagnostics) -> Set<String>? {
+  public static func check(_ path: String, at location: SourceLocation?, diagnostics: inout Diagnostics)
+    -> Set<String>?
+  {
     do {
       let plugin = try LuaPlugin(path: path, log: { _ in }) { state throws(LuaError) in
         try PluginLibrary.install(in: state, services: .standalone(log: { _ in }))

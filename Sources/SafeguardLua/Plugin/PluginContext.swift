@@ -26,7 +26,9 @@ public final class PluginContext {
         return .success([])
       },
       "count": { args in
-        guard let name = args.string(1) else { return .failure(HostFunctionError("ctx:count(name [, n]) needs a name")) }
+        guard let name = args.string(1) else {
+          return .failure(HostFunctionError("ctx:count(name [, n]) needs a name"))
+        }
         services.count(name, Int(args.integer(2) ?? 1))
         return .success([])
       },

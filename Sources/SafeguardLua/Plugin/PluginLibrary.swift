@@ -13,7 +13,9 @@ public enum PluginLibrary {
   static func functions(_ services: PluginServices) -> [String: HostFunction] {
     [
       "age_at": { args in
-        guard let dob = date(args, 0), let on = date(args, 1) else { return usage("age_at(date_of_birth, on)") }
+        guard let dob = date(args, 0), let on = date(args, 1) else {
+          return usage("age_at(date_of_birth, on)")
+        }
         return .success([completedYears(from: dob, to: on).map { .integer(Int64($0)) } ?? .nil])
       },
       "months_between": { args in
@@ -37,10 +39,13 @@ public enum PluginLibrary {
         return .success([.string(CivilDate.iso(addMonths(day, Int(n))))])
       },
       "parse_date": { args in
-        guard let text = args.string(0), let format = args.string(1) else { return usage("parse_date(text, format)") }
+        guard let text = args.string(0), let format = args.string(1) else {
+          return usage("parse_date(text, format)")
+        }
         return .success([DateText.parse(text, format: format).map { .string(CivilDate.iso($0)) } ?? .nil])
       },
-      "reference_date": { _ in .success([services.referenceDate.map { .string(CivilDate.iso($0)) } ?? .nil]) },
+      "reference_date": { _ in .success([services.referenceDate.map { .string(CivilDate.iso($0)) } ?? .nil])
+      },
       "postcode": { args in
         guard let text = args.string(0) else { return .success([.nil]) }
         return .success([Identifiers.normalisedPostcode(text).map { .string($0) } ?? .nil])
@@ -48,7 +53,8 @@ public enum PluginLibrary {
       "valid_nhs_number": { args in
         .success([.boolean(args.string(0).flatMap { Identifiers.validNHSNumber($0) } != nil)])
       },
-      "valid_upn": { args in .success([.boolean(args.string(0).flatMap { Identifiers.validUPN($0) } != nil)]) },
+      "valid_upn": { args in .success([.boolean(args.string(0).flatMap { Identifiers.validUPN($0) } != nil)])
+      },
       "lookup": { args in
         guard let table = args.string(0), let column = args.string(1), let value = args.string(2) else {
           return usage("lookup(table, column, value)")
@@ -72,7 +78,9 @@ public enum PluginLibrary {
     .failure(HostFunctionError("bad arguments to safeguard.\(signature)"))
   }
 
-  static func date(_ args: HostArguments, _ index: Int) -> Int32? { args.string(index).flatMap(CivilDate.parseISO) }
+  static func date(_ args: HostArguments, _ index: Int) -> Int32? {
+    args.string(index).flatMap(CivilDate.parseISO)
+  }
 
   static func describe(_ value: LuaValue) -> String {
     switch value {
@@ -114,6 +122,7 @@ public enum PluginLibrary {
     let total = y * 12 + (m - 1) + n
     let year = total >= 0 ? total / 12 : (total - 11) / 12
     let month = total - year * 12 + 1
-    return CivilDate.days(year: year, month: month, day: min(d, CivilDate.daysInMonth(year: year, month: month)))!
+    return CivilDate.days(
+      year: year, month: month, day: min(d, CivilDate.daysInMonth(year: year, month: month)))!
   }
 }

@@ -22,13 +22,15 @@ final class PluginWorker {
     try initialise()
   }
 
-  private static func makeContext(_ plugin: LuaPlugin, services: PluginServices, stage: String) throws(PluginError)
+  private static func makeContext(_ plugin: LuaPlugin, services: PluginServices, stage: String)
+    throws(PluginError)
     -> PluginContext
   {
     do {
       return try PluginContext(state: plugin.state, services: services, stage: stage)
     } catch {
-      throw PluginError(kind: .runtime, plugin: plugin.path, hook: nil, origin: nil, message: "cannot make ctx: \(error)")
+      throw PluginError(
+        kind: .runtime, plugin: plugin.path, hook: nil, origin: nil, message: "cannot make ctx: \(error)")
     }
   }
 
@@ -62,7 +64,9 @@ extension ConfigNode {
       }
     case .list(let items, _): return .array(items.map(\.luaValue))
     case .map(let entries, _):
-      return .table(Dictionary(entries.map { (LuaValue.string($0.key), $0.value.luaValue) }, uniquingKeysWith: { a, _ in a }))
+      return .table(
+        Dictionary(
+          entries.map { (LuaValue.string($0.key), $0.value.luaValue) }, uniquingKeysWith: { a, _ in a }))
     }
   }
 }

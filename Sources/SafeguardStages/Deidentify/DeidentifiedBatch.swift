@@ -4,7 +4,8 @@ import SafeguardCore
 /// kept fields copied whole, event dates generalised, and redacted text.
 enum DeidentifiedBatch {
   static func build(
-    _ batch: Batch, rule: StreamRules, schema: Schema, rows: DeidentifiedRows, bands: AgeBands, redacted: [[String?]]
+    _ batch: Batch, rule: StreamRules, schema: Schema, rows: DeidentifiedRows, bands: AgeBands,
+    redacted: [[String?]]
   ) -> Batch {
     var columns: [Column] = []
     for (role, person) in rule.persons.enumerated() {
@@ -18,7 +19,11 @@ enum DeidentifiedBatch {
         var bandColumn = ColumnBuilder(type: .code(bands.codeList), capacity: batch.count)
         for age in rows.ages[role] {
           if let age { ages.appendInteger(Int64(age)) } else { ages.appendNull() }
-          if let age, let band = bands.band(for: age) { bandColumn.appendCode(Int32(band)) } else { bandColumn.appendNull() }
+          if let age, let band = bands.band(for: age) {
+            bandColumn.appendCode(Int32(band))
+          } else {
+            bandColumn.appendNull()
+          }
         }
         columns.append(ages.build())
         columns.append(bandColumn.build())

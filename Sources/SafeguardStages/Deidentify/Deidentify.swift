@@ -19,7 +19,8 @@ import Synchronization
 ///             dates: [incident_date]
 public final class Deidentify: Stage {
   public static let name = "deidentify"
-  public static let summary = "keyed pseudonyms, ages and areas in place of identifiers; only allow-listed fields pass"
+  public static let summary =
+    "keyed pseudonyms, ages and areas in place of identifiers; only allow-listed fields pass"
 
   let label: String
   let hasher: KeyedHasher
@@ -78,7 +79,9 @@ public final class Deidentify: Stage {
       }
       streamsReader.finish(into: &diagnostics)
     } else {
-      reader.error("stage '\(spec.label)' needs 'streams', the de-identification rules of each stream", at: spec.location)
+      reader.error(
+        "stage '\(spec.label)' needs 'streams', the de-identification rules of each stream", at: spec.location
+      )
     }
     rules = streamRules
     usesAreas = streamRules.values.contains { $0.area != nil }
@@ -87,16 +90,21 @@ public final class Deidentify: Stage {
     do throws(AgeBandError) {
       bands = try AgeBands(bandSpecs)
     } catch {
-      diagnostics.error("age_bands of stage '\(spec.label)': \(error.message)", at: spec.options?["age_bands"]?.location)
+      diagnostics.error(
+        "age_bands of stage '\(spec.label)': \(error.message)", at: spec.options?["age_bands"]?.location)
       return nil
     }
-    if streamRules.values.contains(where: { $0.persons.contains { $0.dateOfBirth != nil } }), spec.referenceDate == nil {
+    if streamRules.values.contains(where: { $0.persons.contains { $0.dateOfBirth != nil } }),
+      spec.referenceDate == nil
+    {
       diagnostics.error(
-        "stage '\(spec.label)' turns dates of birth into ages and needs the definition's reference_date", at: spec.location)
+        "stage '\(spec.label)' turns dates of birth into ages and needs the definition's reference_date",
+        at: spec.location)
     }
     if usesAreas, !spec.referenceTables.contains(source.table) {
       diagnostics.error(
-        "stage '\(spec.label)' maps postcodes to areas and needs the reference table '\(source.table)'", at: spec.location)
+        "stage '\(spec.label)' maps postcodes to areas and needs the reference table '\(source.table)'",
+        at: spec.location)
     }
     // Free text survives only as a plugin's redact hook cleans it.
     plugin = spec.plugin
@@ -106,7 +114,8 @@ public final class Deidentify: Stage {
       if let path = spec.plugin, let provider = spec.plugins {
         let hooks = provider.check(path, at: spec.location, diagnostics: &diagnostics)
         if let hooks, !hooks.contains("redact") {
-          diagnostics.error("plugin \(path) has no redact hook, which 'redact' fields need", at: spec.location)
+          diagnostics.error(
+            "plugin \(path) has no redact hook, which 'redact' fields need", at: spec.location)
         }
       } else {
         diagnostics.error(
@@ -135,11 +144,13 @@ public final class Deidentify: Stage {
       out[name] = schema
     }
     for name in rules.keys.sorted() where streams[name] == nil {
-      diagnostics.error("stage '\(label)' has rules for stream '\(name)', which no input provides", at: rules[name]!.location)
+      diagnostics.error(
+        "stage '\(label)' has rules for stream '\(name)', which no input provides", at: rules[name]!.location)
     }
     if let linkFrom {
       if streams[linkFrom] == nil {
-        diagnostics.error("stage '\(label)': link_from names stream '\(linkFrom)', which no input provides", at: location)
+        diagnostics.error(
+          "stage '\(label)': link_from names stream '\(linkFrom)', which no input provides", at: location)
       } else if let first = streams.names.first(where: { rules[$0] != nil }), first != linkFrom {
         diagnostics.error(
           "stage '\(label)' links people through '\(linkFrom)', so that input must be declared before '\(first)'",
@@ -152,10 +163,13 @@ public final class Deidentify: Stage {
 
   public func start(context: StageContext) async throws {
     try context.run.useKey(fingerprint: hasher.fingerprint)
-    let areas = usesAreas ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes) : nil
+    let areas =
+      usesAreas ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes) : nil
     let deidentifier = RowDeidentifier(
       linker: PersonLinker(hasher: hasher), hasher: hasher, referenceDate: referenceDate, areas: areas)
-    let redactor = try rules.values.contains { !$0.redact.isEmpty } ? plugins.map { try $0.start(plugin!, context: context) } : nil
+    let redactor =
+      try rules.values.contains { !$0.redact.isEmpty }
+      ? plugins.map { try $0.start(plugin!, context: context) } : nil
     state.withLock {
       $0.deidentifier = deidentifier
       $0.redactor = redactor
@@ -171,7 +185,8 @@ public final class Deidentify: Stage {
       ($0.schemas[batch.stream]!, $0.index, $0.deidentifier!, $0.redactor)
     }
     let isRegister = batch.stream == linkFrom
-    let rows = await Self.deidentify(batch, rule: rule, index: index, isRegister: isRegister, with: deidentifier)
+    let rows = await Self.deidentify(
+      batch, rule: rule, index: index, isRegister: isRegister, with: deidentifier)
     if isRegister {
       state.withLock { state in
         // The first person a key was seen with keeps it: a shared identifier never re-points.
@@ -180,13 +195,15 @@ public final class Deidentify: Stage {
     }
     for (name, n) in rows.counts.sorted(by: { $0.key < $1.key }) { context.count(name, n) }
     let redacted = try Redaction.run(batch, fields: rule.redact, with: redactor, context: context)
-    let built = DeidentifiedBatch.build(batch, rule: rule, schema: schema, rows: rows, bands: bands, redacted: redacted.values)
+    let built = DeidentifiedBatch.build(
+      batch, rule: rule, schema: schema, rows: rows, bands: bands, redacted: redacted.values)
     return [try redacted.apply(to: built, policy: policy, context: context)]
   }
 
   /// De-identifies a batch's rows in parallel chunks, joined in row order.
   static func deidentify(
-    _ batch: Batch, rule: StreamRules, index: [Pseudonym: Pseudonym], isRegister: Bool, with deidentifier: RowDeidentifier
+    _ batch: Batch, rule: StreamRules, index: [Pseudonym: Pseudonym], isRegister: Bool,
+    with deidentifier: RowDeidentifier
   ) async -> DeidentifiedRows {
     let chunks = batch.count < 2_048 ? 1 : parallelChunks
     let size = (batch.count + chunks - 1) / max(chunks, 1)

@@ -57,11 +57,14 @@ enum DeidentifyPlan {
       household.postcode.map { require($0, text, "a postcode") }
     }
     rules.area.map { require($0, text, "an area postcode") }
-    for name in rules.keep { require(name, ["string", "integer", "decimal", "date", "boolean", "code"], "a kept field") }
+    for name in rules.keep {
+      require(name, ["string", "integer", "decimal", "date", "boolean", "code"], "a kept field")
+    }
     for name in rules.dates { require(name, ["date"], "an event date") }
     for name in rules.redact { require(name, text, "free text") }
 
-    let identifying = Set(rules.persons.flatMap(\.fields) + (rules.household?.fields ?? []) + (rules.area.map { [$0] } ?? []))
+    let identifying = Set(
+      rules.persons.flatMap(\.fields) + (rules.household?.fields ?? []) + (rules.area.map { [$0] } ?? []))
     for name in rules.keep + rules.dates where identifying.contains(name) {
       diagnostics.error(
         "stage '\(stage)': field '\(name)' of stream '\(rules.stream)' identifies a person or household and cannot also be kept",

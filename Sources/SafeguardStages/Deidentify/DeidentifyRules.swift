@@ -38,7 +38,9 @@ struct PersonRule: Sendable {
   var dateOfBirth: String?
   var postcode: String?
 
-  var fields: [String] { [nhsNumber, upn, localID, forename, surname, dateOfBirth, postcode].compactMap { $0 } }
+  var fields: [String] {
+    [nhsNumber, upn, localID, forename, surname, dateOfBirth, postcode].compactMap { $0 }
+  }
   var idField: String { "\(role)_id" }
   var ageField: String { "\(role)_age" }
   var ageBandField: String { "\(role)_age_band" }
@@ -108,9 +110,12 @@ extension StreamRules {
     var household: HouseholdRule?
     if let householdNode = reader.node("household") {
       var fields = ConfigReader(householdNode, context: "household of stream '\(stream)'")
-      let rule = HouseholdRule(uprn: fields.string("uprn"), address: fields.string("address"), postcode: fields.string("postcode"))
+      let rule = HouseholdRule(
+        uprn: fields.string("uprn"), address: fields.string("address"), postcode: fields.string("postcode"))
       if rule.uprn == nil && rule.address == nil {
-        fields.error("the household of stream '\(stream)' needs uprn, or address with postcode", at: householdNode.location)
+        fields.error(
+          "the household of stream '\(stream)' needs uprn, or address with postcode",
+          at: householdNode.location)
       }
       fields.finish(into: &diagnostics)
       household = rule
@@ -123,7 +128,8 @@ extension StreamRules {
       "event_dates", DatePrecision.allCases.map(\.rawValue), default: defaultPrecision.rawValue)
     reader.finish(into: &diagnostics)
     return StreamRules(
-      stream: stream, persons: persons, household: household, area: area, keep: keep, dates: dates, redact: redact,
+      stream: stream, persons: persons, household: household, area: area, keep: keep, dates: dates,
+      redact: redact,
       eventDates: DatePrecision(rawValue: precision)!, location: node.location)
   }
 }

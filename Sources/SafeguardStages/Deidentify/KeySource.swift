@@ -46,7 +46,8 @@ enum KeySource {
       do {
         return try KeyedHasher.fromEnvironmentValue(key.text ?? "")
       } catch {
-        diagnostics.error("stage '\(stage)': the key from the environment: \(error.description)", at: key.location)
+        diagnostics.error(
+          "stage '\(stage)': the key from the environment: \(error.description)", at: key.location)
         return nil
       }
     }

@@ -13,7 +13,9 @@ struct PostcodeAreas: Sendable {
   private var areas: [String: (lsoa: String, ward: String)] = [:]
 
   init(_ table: ReferenceTable, source: Source) throws(RunError) {
-    let (p, l, w) = (try table.column(source.postcode), try table.column(source.lsoa), try table.column(source.ward))
+    let (p, l, w) = (
+      try table.column(source.postcode), try table.column(source.lsoa), try table.column(source.ward)
+    )
     for row in table.rows where row.count > max(p, l, w) {
       if let postcode = Identifiers.normalisedPostcode(row[p]) { areas[postcode] = (row[l], row[w]) }
     }

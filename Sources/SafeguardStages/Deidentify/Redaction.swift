@@ -41,7 +41,11 @@ struct Redaction {
           failed.insert(row)
           result.failures.append((row, "\(error)"))
         }
-        if cleaned.last! != nil { context.count("redacted_values_kept") } else { context.count("redacted_values_dropped") }
+        if cleaned.last! != nil {
+          context.count("redacted_values_kept")
+        } else {
+          context.count("redacted_values_dropped")
+        }
       }
       result.values.append(cleaned)
     }

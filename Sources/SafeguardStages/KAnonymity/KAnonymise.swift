@@ -53,7 +53,9 @@ public final class KAnonymise: Stage {
     areaSource = table
     var identifiers: [QuasiIdentifier]?
     if case .list(let items, _)? = reader.node("quasi_identifiers") {
-      identifiers = items.compactMap { QuasiIdentifier.read($0, stage: spec.label, diagnostics: &diagnostics) }
+      identifiers = items.compactMap {
+        QuasiIdentifier.read($0, stage: spec.label, diagnostics: &diagnostics)
+      }
     } else if let node = reader.node("quasi_identifiers") {
       reader.error("'quasi_identifiers' of stage '\(spec.label)' must be a list of fields", at: node.location)
     }
@@ -63,7 +65,8 @@ public final class KAnonymise: Stage {
       identifiers?.contains { $0.steps.contains { if case .area = $0 { true } else { false } } } ?? true
     if usesAreas, !spec.referenceTables.contains(table.0) {
       diagnostics.error(
-        "stage '\(spec.label)' generalises areas and needs the reference table '\(table.0)'", at: spec.location)
+        "stage '\(spec.label)' generalises areas and needs the reference table '\(table.0)'",
+        at: spec.location)
     }
   }
 
@@ -79,9 +82,13 @@ public final class KAnonymise: Stage {
     let bands = names.filter { $0.name.hasSuffix("_age_band") }
     let sex = names.filter { $0.name == "sex" }
     return ages.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
-      + dates.map { QuasiIdentifier(field: $0.name, steps: [.date(.quarter), .date(.year)], location: location) }
+      + dates.map {
+        QuasiIdentifier(field: $0.name, steps: [.date(.quarter), .date(.year)], location: location)
+      }
       + areas.map {
-        QuasiIdentifier(field: $0.name, steps: [.area(column: "ward"), .area(column: "local_authority")], location: location)
+        QuasiIdentifier(
+          field: $0.name, steps: [.area(column: "ward"), .area(column: "local_authority")], location: location
+        )
       }
       + bands.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
       + sex.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
@@ -92,7 +99,8 @@ public final class KAnonymise: Stage {
     var chosen: [String: [QuasiIdentifier]] = [:]
     for stream in streamList ?? input.names {
       guard let schema = input[stream] else {
-        diagnostics.error("stage '\(label)' protects stream '\(stream)', which does not reach it", at: location)
+        diagnostics.error(
+          "stage '\(label)' protects stream '\(stream)', which does not reach it", at: location)
         continue
       }
       var fields = schema.fields
@@ -102,7 +110,8 @@ public final class KAnonymise: Stage {
         guard let position = schema.position(of: identifier.field) else {
           let hint = nearest(to: identifier.field, in: schema.names).map { " (did you mean '\($0)'?)" } ?? ""
           diagnostics.error(
-            "stage '\(label)': stream '\(stream)' has no field '\(identifier.field)'\(hint)", at: identifier.location)
+            "stage '\(label)': stream '\(stream)' has no field '\(identifier.field)'\(hint)",
+            at: identifier.location)
           continue
         }
         fields[position].type = .string  // generalised labels are text: "E05900001", "2025-Q2"
@@ -114,9 +123,10 @@ public final class KAnonymise: Stage {
   }
 
   public func start(context: StageContext) async throws {
-    let needed = Set(planned.withLock { $0 }.values.flatMap { $0 }.flatMap { $0.steps }.compactMap { step -> String? in
-      if case .area(let column) = step { column } else { nil }
-    })
+    let needed = Set(
+      planned.withLock { $0 }.values.flatMap { $0 }.flatMap { $0.steps }.compactMap { step -> String? in
+        if case .area(let column) = step { column } else { nil }
+      })
     guard !needed.isEmpty else { return }
     let table = try context.run.reference.table(areaSource.table)
     let lsoa = try table.column(areaSource.lsoa)
@@ -152,7 +162,8 @@ public final class KAnonymise: Stage {
     for stream in batches.keys.sorted() {
       guard let held = batches[stream], !held.isEmpty, let quasiIdentifiers = chosen[stream] else { continue }
       let protected = try KAnonymisedStream(
-        batches: held, quasiIdentifiers: quasiIdentifiers, k: k, suppressionLimit: suppressionLimit, areas: lookups)
+        batches: held, quasiIdentifiers: quasiIdentifiers, k: k, suppressionLimit: suppressionLimit,
+        areas: lookups)
       context.count("k_achieved:\(stream)", protected.result.achievedK ?? 0)
       context.count("suppressed:\(stream)", protected.result.suppressed)
       for (identifier, level) in zip(quasiIdentifiers, protected.result.levels) {

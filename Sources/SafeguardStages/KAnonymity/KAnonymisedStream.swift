@@ -48,7 +48,8 @@ struct KAnonymisedStream {
         steps.append(table)
         levels.append(next)
       }
-      hierarchies.append(try GeneralisationHierarchy(name: identifier.field, domainSize: max(labels.count, 1), steps: steps))
+      hierarchies.append(
+        try GeneralisationHierarchy(name: identifier.field, domainSize: max(labels.count, 1), steps: steps))
       codes.append(level0)
       labelsByLevel.append(levels)
     }
@@ -56,7 +57,8 @@ struct KAnonymisedStream {
       // No quasi-identifiers: the stream is one class of every record.
       let everyone = total >= k
       result = KAnonymityResult(
-        kept: everyone ? Array(0..<total) : [], generalised: [], levels: [], achievedK: everyone ? total : nil,
+        kept: everyone ? Array(0..<total) : [], generalised: [], levels: [],
+        achievedK: everyone ? total : nil,
         suppressed: everyone ? 0 : total, classCount: everyone ? 1 : 0, k: k)
     } else {
       result = try KAnonymity(k: k, hierarchies: hierarchies, suppressionLimit: suppressionLimit).apply(codes)

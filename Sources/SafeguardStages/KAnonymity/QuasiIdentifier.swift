@@ -76,7 +76,8 @@ struct QuasiIdentifier: Sendable {
         steps.append(.groups(groups))
       }
     } else if let groups = node["groups"] {
-      reader.error("'groups' is a list of levels, each a mapping from a value to its group", at: groups.location)
+      reader.error(
+        "'groups' is a list of levels, each a mapping from a value to its group", at: groups.location)
     }
     reader.finish(into: &diagnostics)
     return field.map { QuasiIdentifier(field: $0, steps: steps, location: node.location) }
