@@ -121,14 +121,14 @@ public final class LuaStage: Stage {
       for try await part in group { parts.append(part) }
       return parts.sorted { $0.0 < $1.0 }.map(\.1)
     }
-    var builder = RecordBuilder(stream: batch.stream, schema: batch.schema, capacity: batch.count)
+    var out: [Batch] = []
     for chunk in results {
-      for (values, origin) in chunk.kept { builder.append(values, origin: origin) }
+      out.append(chunk.kept.build())
       for (row, reason) in chunk.quarantined { context.quarantine(batch, rows: [row], reason: reason) }
       if chunk.dropped > 0 { context.drop(chunk.dropped, rule: "dropped by plugin") }
       if chunk.failed > 0 { context.drop(chunk.failed, rule: "plugin error") }
     }
-    return [builder.build()]
+    return out.filter { !$0.isEmpty }
   }
 
   public func finish(context: StageContext) async throws -> [Batch] {

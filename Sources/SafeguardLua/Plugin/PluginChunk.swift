@@ -1,9 +1,10 @@
 import SafeguardCore
 
-/// What one worker made of its rows of a batch: records kept (in order), records it asked to
-/// quarantine or that failed under `on_error: quarantine`, and counts of drops.
+/// What one worker made of its rows of a batch: records kept (in order, built into a batch by
+/// the worker's own task, so building runs in parallel too), records it asked to quarantine or
+/// that failed under `on_error: quarantine`, and counts of drops.
 struct PluginChunk {
-  var kept: [([Value], RowOrigin)] = []
+  var kept: RecordBuilder
   var quarantined: [(Int, String)] = []
   var dropped = 0
   var failed = 0
@@ -12,7 +13,7 @@ struct PluginChunk {
     _ worker: PluginWorker, batch: Batch, rows: Range<Int>, shape: RecordShape, batchHook: Bool,
     policy: ErrorPolicy, sources: SourceFiles
   ) throws -> PluginChunk {
-    var chunk = PluginChunk()
+    var chunk = PluginChunk(kept: RecordBuilder(stream: batch.stream, schema: batch.schema, capacity: rows.count))
     let records = rows.map { row in batch.columns.map { $0.value(at: row) } }
     if batchHook {
       do {
@@ -22,7 +23,7 @@ struct PluginChunk {
           "batch", records: records, shape: shape, extra: [.reference(worker.context.table)], origin: origin)
         // A batch hook may return fewer or more records; they keep the first row's origin.
         let origin0 = batch.origins[rows.lowerBound]
-        chunk.kept = out.map { ($0, origin0) }
+        for record in out { chunk.kept.append(record, origin: origin0) }
         if out.count < records.count { chunk.dropped = records.count - out.count }
       } catch {
         try chunk.fail(error, rows: Array(rows), policy: policy)
@@ -30,7 +31,7 @@ struct PluginChunk {
       return chunk
     }
     guard worker.plugin.hooks.contains("record") else {
-      chunk.kept = zip(records, rows).map { ($0, batch.origins[$1]) }
+      for (record, row) in zip(records, rows) { chunk.kept.append(record, origin: batch.origins[row]) }
       return chunk
     }
     for (record, row) in zip(records, rows) {
@@ -45,7 +46,7 @@ struct PluginChunk {
           continue
         }
         switch result {
-        case .keep(let values): chunk.kept.append((values, origin))
+        case .keep(let values): chunk.kept.append(values, origin: origin)
         case .drop: chunk.dropped += 1
         }
       } catch {
