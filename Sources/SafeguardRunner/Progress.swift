@@ -6,6 +6,8 @@ import Synchronization
 final class Progress: Sendable {
   private let enabled: Bool
   private let records = Atomic<Int>(0)
+  /// Set when the line is cleared, so a redraw already under way cannot bring it back.
+  private let stopped = Atomic<Bool>(false)
   private let task = Mutex<Task<Void, Never>?>(nil)
   private let started = ContinuousClock.now
 
@@ -26,11 +28,13 @@ final class Progress: Sendable {
 
   func stop() {
     guard enabled else { return }
+    // Under the same lock as a redraw, so no redraw can land after the line is cleared.
     task.withLock {
+      stopped.store(true, ordering: .relaxed)
       $0?.cancel()
       $0 = nil
+      FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
   }
 
   private func draw() {
@@ -41,7 +45,9 @@ final class Progress: Sendable {
     let line =
       "\r\u{1B}[K  \(Self.grouped(count)) records  \(Self.grouped(Int(rate)))/s  "
       + String(format: "%.1fs", seconds)
-    FileHandle.standardError.write(Data(line.utf8))
+    task.withLock { _ in
+      if !stopped.load(ordering: .relaxed) { FileHandle.standardError.write(Data(line.utf8)) }
+    }
   }
 
   static func grouped(_ n: Int) -> String {
