@@ -1,7 +1,7 @@
 import SafeguardCore
 
 /// The windows the overlay measures factors over, ending on the reference date: the last 12
-/// months and the last 3 years (the Pan-Dorset profile's "over the year and last 3 years").
+/// months and the last 3 years ("over the year and the last 3 years", as neglect data profiles report them).
 ///
 /// Boundaries, decided here: a window ends on the reference date itself (inclusive) and starts
 /// the day after the same date 12 (or 36) months earlier, so with a reference date of
