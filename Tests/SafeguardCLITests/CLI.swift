@@ -9,13 +9,24 @@ enum CLI {
     return url.path
   }()
 
-  static var binary: String {
+  /// The binary built alongside these tests (a scratch build puts both in its own folder), else
+  /// the package's debug or release build.
+  static let binary: String = {
+    let running = [
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map(
+        URL.init(fileURLWithPath:)),
+      Bundle.main.executableURL,
+    ]
+    for case let tests? in running {
+      let beside = tests.deletingLastPathComponent().appendingPathComponent("safeguard").path
+      if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    }
     for configuration in ["debug", "release"] {
       let path = root + "/.build/\(configuration)/safeguard"
       if FileManager.default.isExecutableFile(atPath: path) { return path }
     }
     return root + "/.build/debug/safeguard"
-  }
+  }()
 
   struct Result {
     var status: Int32

@@ -3,37 +3,8 @@ import Testing
 
 /// `safeguard plugin check` and `safeguard plugin test`, run as an analyst runs them.
 @Suite struct PluginCommandTests {
-  /// The binary built alongside these tests (a scratch build puts both in its own folder),
-  /// else the one `CLI` finds.
-  static let binary: String = {
-    let running = [
-      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map(
-        URL.init(fileURLWithPath:)),
-      Bundle.main.executableURL,
-    ]
-    for case let tests? in running {
-      let beside = tests.deletingLastPathComponent().appendingPathComponent("safeguard").path
-      if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-    }
-    return CLI.binary
-  }()
-
   static func run(_ arguments: [String], in directory: String = CLI.root) throws -> CLI.Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLI.Result(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+    try CLI.run(arguments, in: directory)
   }
 
   static func lastLine(_ text: String) -> String {

@@ -1,6 +1,5 @@
 import Foundation
 import SafeguardCore
-import Synchronization
 
 /// Runs Lua plugins attached to built-in stages (`plugin:` in a definition).
 public struct LuaPluginProvider: PluginProvider {
@@ -13,23 +12,13 @@ public struct LuaPluginProvider: PluginProvider {
   }
 
   public func start(_ path: String, context: StageContext) throws -> any AttachedPlugin {
-    let run = context.run
-    guard let bytes = FileManager.default.contents(atPath: path) else {
-      throw RunError("cannot read plugin \(path)")
-    }
-    run.usePlugin(PluginRecord(path: path, sha256: SHA256Text.hex(of: bytes)))
-    let lookups = ReferenceLookups(run.reference)
-    let logger = run.logger
-    let label = context.label
-    let services = PluginServices(
-      log: { logger.info("\($0)", metadata: ["plugin": "\(path)", "stage": "\(label)"]) },
-      count: { context.count($0, $1) }, referenceDate: run.referenceDate,
-      lookup: { lookups.lookup(table: $0, column: $1, value: $2) })
+    let services = try PluginServices.forRun(
+      plugin: path, context: context, referenceDate: context.run.referenceDate)
     do throws(PluginError) {
       return LuaAttachedPlugin(
         slot: WorkerSlot(
           try PluginWorker(
-            path: path, limits: .standard, services: services, stage: label, config: .table([:]))))
+            path: path, limits: .standard, services: services, stage: context.label, config: .table([:]))))
     } catch {
       throw RunError("plugin \(path) could not start: \(error.description)")
     }

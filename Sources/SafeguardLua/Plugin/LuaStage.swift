@@ -63,18 +63,7 @@ public final class LuaStage: Stage {
   }
 
   public func start(context: StageContext) async throws {
-    let run = context.run
-    guard let bytes = FileManager.default.contents(atPath: script) else {
-      throw RunError("cannot read plugin \(script)")
-    }
-    run.usePlugin(PluginRecord(path: script, sha256: SHA256Text.hex(of: bytes)))
-    let lookups = ReferenceLookups(run.reference)
-    let label = self.label
-    let logger = run.logger
-    let services = PluginServices(
-      log: { logger.info("\($0)", metadata: ["plugin": "\(label)"]) },
-      count: { context.count($0, $1) }, referenceDate: referenceDate,
-      lookup: { lookups.lookup(table: $0, column: $1, value: $2) })
+    let services = try PluginServices.forRun(plugin: script, context: context, referenceDate: referenceDate)
     var made: [WorkerSlot] = []
     for _ in 0..<workerCount {
       do throws(PluginError) {

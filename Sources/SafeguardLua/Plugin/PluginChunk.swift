@@ -13,7 +13,8 @@ struct PluginChunk {
     _ worker: PluginWorker, batch: Batch, rows: Range<Int>, shape: RecordShape, batchHook: Bool,
     policy: ErrorPolicy, sources: SourceFiles
   ) throws -> PluginChunk {
-    var chunk = PluginChunk(kept: RecordBuilder(stream: batch.stream, schema: batch.schema, capacity: rows.count))
+    var chunk = PluginChunk(
+      kept: RecordBuilder(stream: batch.stream, schema: batch.schema, capacity: rows.count))
     let records = rows.map { row in batch.columns.map { $0.value(at: row) } }
     if batchHook {
       do {

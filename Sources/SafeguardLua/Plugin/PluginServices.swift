@@ -1,3 +1,4 @@
+import Foundation
 import SafeguardCore
 import Synchronization
 
@@ -44,6 +45,29 @@ public struct PluginServices: Sendable {
     public init() {}
     public func add(_ name: String, _ n: Int) { values.withLock { $0[name, default: 0] += n } }
     public var all: [String: Int] { values.withLock { $0 } }
+  }
+}
+
+extension PluginServices {
+  /// The services of a plugin in a run: the run log (tagged with the plugin and stage), the
+  /// stage's counters, the reference tables. Also records the plugin file's SHA-256 in the run,
+  /// read now so the summary names the file the run actually used.
+  public static func forRun(plugin path: String, context: StageContext, referenceDate: Int32?)
+    throws(RunError)
+    -> PluginServices
+  {
+    let run = context.run
+    guard let bytes = FileManager.default.contents(atPath: path) else {
+      throw RunError("cannot read plugin \(path)")
+    }
+    run.usePlugin(PluginRecord(path: path, sha256: SHA256Text.hex(of: bytes)))
+    let lookups = ReferenceLookups(run.reference)
+    let logger = run.logger
+    let label = context.label
+    return PluginServices(
+      log: { logger.info("\($0)", metadata: ["plugin": "\(path)", "stage": "\(label)"]) },
+      count: { context.count($0, $1) }, referenceDate: referenceDate,
+      lookup: { lookups.lookup(table: $0, column: $1, value: $2) })
   }
 }
 
