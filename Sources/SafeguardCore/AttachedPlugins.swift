@@ -17,6 +17,12 @@ public protocol AttachedPlugin: Sendable {
   /// masked in any error. Throws `PluginCallError`.
   func call(_ hook: String, _ arguments: [Value], sensitive: Set<Int>, origin: SourceLocation?) throws
     -> Value
+
+  /// Calls a hook with one record as a table (field name → value, dates as ISO text) and the
+  /// hook's `ctx`, and returns the table it returns as field name → value (nil: no fields).
+  /// Throws `PluginCallError`, and for a result that is not a table of names to values.
+  func call(_ hook: String, record: [(name: String, value: Value)], origin: SourceLocation?) throws
+    -> [String: Value]
 }
 
 /// A hook of an attached plugin failed; the message names the plugin file and line, the hook

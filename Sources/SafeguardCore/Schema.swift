@@ -47,6 +47,10 @@ public struct Field: Sendable, Hashable {
 public struct Schema: Sendable, Hashable {
   public private(set) var fields: [Field]
   private var positions: [String: Int]
+  /// Set when the stream is an area-level table rather than records: which fields are its
+  /// dimensions and measures and at which geography, so a later stage (hotspots, disclosure
+  /// control, exports) can find and treat every area table of a run alike.
+  public var areaTable: AreaTableShape?
 
   public init(_ fields: [Field]) {
     self.fields = fields
@@ -67,4 +71,20 @@ public struct Schema: Sendable, Hashable {
 
   /// A schema keeping only the named fields, in this schema's order.
   public func keeping(_ names: Set<String>) -> Schema { Schema(fields.filter { names.contains($0.name) }) }
+}
+
+/// The shape of an area-level table: rows are cells of its dimensions (period, area, age
+/// band, ...), columns its measures (counts, sums), and `geography` names the dimension that
+/// holds area codes and their level.
+public struct AreaTableShape: Sendable, Hashable {
+  /// The field holding area codes, which is also the geography level ("lsoa", "ward").
+  public var geography: String
+  public var dimensions: [String]
+  public var measures: [String]
+
+  public init(geography: String, dimensions: [String], measures: [String]) {
+    self.geography = geography
+    self.dimensions = dimensions
+    self.measures = measures
+  }
 }

@@ -9,6 +9,7 @@ public enum BuiltinStages {
       Deduplicate(spec: $0, diagnostics: &$1)
     }
     registry.register(Deidentify.name, summary: Deidentify.summary) { Deidentify(spec: $0, diagnostics: &$1) }
+    registry.register(Overlay.name, summary: Overlay.summary) { Overlay(spec: $0, diagnostics: &$1) }
     registry.register(KAnonymise.name, summary: KAnonymise.summary) { KAnonymise(spec: $0, diagnostics: &$1) }
     return registry
   }

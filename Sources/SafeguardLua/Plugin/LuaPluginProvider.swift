@@ -55,4 +55,46 @@ struct LuaAttachedPlugin: AttachedPlugin {
       }
     }
   }
+
+  func call(_ hook: String, record: [(name: String, value: Value)], origin: SourceLocation?) throws
+    -> [String: Value]
+  {
+    try slot.withLock { worker throws(PluginCallError) -> [String: Value] in
+      do throws(PluginError) {
+        try worker.recoverIfSpent()
+        let table = LuaValue.table(
+          Dictionary(
+            record.map { (LuaValue.string($0.name), LuaValue($0.value)) }, uniquingKeysWith: { a, _ in a }))
+        let results = try worker.plugin.call(
+          hook, [.value(table), .reference(worker.context.table)], origin: origin)
+        let path = worker.plugin.path
+        let badReturn = { (message: String) in
+          PluginError(kind: .badReturn, plugin: path, hook: hook, origin: origin, message: message)
+        }
+        switch results.first ?? .nil {
+        case .nil: return [:]
+        case .table(let entries):
+          var fields: [String: Value] = [:]
+          for (key, value) in entries {
+            guard case .string(let name) = key else {
+              throw badReturn("the '\(hook)' hook must return a table of names to values")
+            }
+            switch value {
+            case .nil: fields[name] = .null
+            case .boolean(let flag): fields[name] = .boolean(flag)
+            case .integer(let number): fields[name] = .integer(number)
+            case .number(let number): fields[name] = .decimal(number)
+            case .string(let text): fields[name] = .string(text)
+            default: throw badReturn("the '\(hook)' hook returned a table or function for '\(name)'")
+            }
+          }
+          return fields
+        default:
+          throw badReturn("the '\(hook)' hook must return a table of names to values, or nil")
+        }
+      } catch {
+        throw PluginCallError(error.description)
+      }
+    }
+  }
 }

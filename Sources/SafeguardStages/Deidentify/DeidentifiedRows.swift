@@ -8,7 +8,8 @@ struct DeidentifiedRows: Sendable {
   var ages: [[Int?]]
   var households: [Pseudonym?] = []
   var areas: [(lsoa: String, ward: String)?] = []
-  /// Keys a register row contributes to the link index: every key of a person → its pseudonym.
+  /// Keys a register row contributes to the link index: every key of a person → its pseudonym,
+  /// and its address → its UPRN household.
   var links: [(Pseudonym, Pseudonym)] = []
   var counts: [String: Int] = [:]
 
@@ -61,14 +62,27 @@ struct RowDeidentifier: Sendable {
       let address = household.address.flatMap { batch.column($0) }
       let postcode = household.postcode.flatMap { batch.column($0) }
       for row in range {
+        let addressKey = address?.text(at: row).flatMap { line in
+          postcode?.text(at: row).flatMap {
+            IdentifierNormaliser.householdAddressKey(address: line, postcode: $0)
+          }
+        }
+        let byAddress = addressKey.map { hasher.pseudonym(domain: .householdAddress, $0) }
         if let raw = uprn?.text(at: row), let value = IdentifierNormaliser.uprn(raw) {
-          out.households.append(hasher.pseudonym(domain: .householdUPRN, value))
+          let pseudonym = hasher.pseudonym(domain: .householdUPRN, value)
+          out.households.append(pseudonym)
           out.counts["households_by_uprn", default: 0] += 1
-        } else if let line = address?.text(at: row), let code = postcode?.text(at: row),
-          let key = IdentifierNormaliser.householdAddressKey(address: line, postcode: code)
-        {
-          out.households.append(hasher.pseudonym(domain: .householdAddress, key))
-          out.counts["households_by_address", default: 0] += 1
+          // A register row ties the address as written to its UPRN, so an extract that knows
+          // only the address (the police) reaches the same household.
+          if isRegister, let byAddress { out.links.append((byAddress, pseudonym)) }
+        } else if let byAddress {
+          if let linked = index[byAddress] {
+            out.households.append(linked)
+            out.counts["households_linked_through_register", default: 0] += 1
+          } else {
+            out.households.append(byAddress)
+            out.counts["households_by_address", default: 0] += 1
+          }
         } else {
           out.households.append(nil)
           out.counts["households_without_identifier", default: 0] += 1

@@ -9,7 +9,7 @@ import Synchronization
 ///     - uses: deidentify
 ///       with:
 ///         key_file: ${key_file}          # or key: ${env:SAFEGUARD_KEY}
-///         link_from: people               # a register linking each person's identifiers
+///         link_from: [people, address_history]   # registers linking identifiers and addresses
 ///         streams:
 ///           police_da:
 ///             persons: { victim: { forename: victim_forename, surname: victim_surname,
@@ -26,7 +26,7 @@ public final class Deidentify: Stage {
   let hasher: KeyedHasher
   let bands: AgeBands
   let rules: [String: StreamRules]
-  let linkFrom: String?
+  let linkFrom: [String]
   let postcodes: PostcodeAreas.Source
   let usesAreas: Bool
   let referenceDate: Int32?
@@ -58,7 +58,7 @@ public final class Deidentify: Stage {
     let key = KeySource.read(&reader, stage: spec.label, at: spec.location, diagnostics: &diagnostics)
     let bandSpecs = reader.strings("age_bands") ?? Self.defaultAgeBands
     let precision = reader.choice("event_dates", DatePrecision.allCases.map(\.rawValue), default: "month")
-    linkFrom = reader.string("link_from")
+    linkFrom = reader.strings("link_from") ?? []
     var source = PostcodeAreas.Source()
     if let lookup = reader.node("postcode_lookup") {
       var fields = ConfigReader(lookup, context: "'postcode_lookup' of stage '\(spec.label)'")
@@ -147,13 +147,16 @@ public final class Deidentify: Stage {
       diagnostics.error(
         "stage '\(label)' has rules for stream '\(name)', which no input provides", at: rules[name]!.location)
     }
-    if let linkFrom {
-      if streams[linkFrom] == nil {
+    let ruled = streams.names.filter { rules[$0] != nil }
+    for register in linkFrom {
+      if streams[register] == nil {
         diagnostics.error(
-          "stage '\(label)': link_from names stream '\(linkFrom)', which no input provides", at: location)
-      } else if let first = streams.names.first(where: { rules[$0] != nil }), first != linkFrom {
+          "stage '\(label)': link_from names stream '\(register)', which no input provides", at: location)
+      } else if let first = ruled.first(where: { !linkFrom.contains($0) }),
+        ruled.firstIndex(of: first)! < ruled.firstIndex(of: register)!
+      {
         diagnostics.error(
-          "stage '\(label)' links people through '\(linkFrom)', so that input must be declared before '\(first)'",
+          "stage '\(label)' links people through '\(register)', so that input must be declared before '\(first)'",
           at: location)
       }
     }
@@ -184,7 +187,7 @@ public final class Deidentify: Stage {
     let (schema, index, deidentifier, redactor) = state.withLock {
       ($0.schemas[batch.stream]!, $0.index, $0.deidentifier!, $0.redactor)
     }
-    let isRegister = batch.stream == linkFrom
+    let isRegister = linkFrom.contains(batch.stream)
     let rows = await Self.deidentify(
       batch, rule: rule, index: index, isRegister: isRegister, with: deidentifier)
     if isRegister {
