@@ -5,6 +5,7 @@ SWIFT ?= swift
 DEMO_DATA ?= demo-data
 DEMO_OUT ?= out/demo
 DEMO_CHILDREN ?= 20000
+OVERLAY_OUT ?= out/neglect-overlay
 
 .PHONY: demo test deps build release format clean
 
@@ -18,8 +19,11 @@ demo: release
 	.build/release/safeguard synth --out $(DEMO_DATA) --children $(DEMO_CHILDREN) --seed 1 --dirty 0.01
 	.build/release/safeguard validate pipelines/demo.yaml --set data=$(DEMO_DATA)
 	.build/release/safeguard run pipelines/demo.yaml --set data=$(DEMO_DATA) --out $(DEMO_OUT)
+	test -f safeguard.key || .build/release/safeguard key generate --out safeguard.key
+	.build/release/safeguard run pipelines/neglect-overlay.yaml --set data=$(DEMO_DATA) --out $(OVERLAY_OUT)
 	@echo
 	@echo "Demo outputs are in $(DEMO_OUT)/ (run summary: $(DEMO_OUT)/run-summary.json)"
+	@echo "The neglect overlay is in $(OVERLAY_OUT)/overlay/ (docs/measures.md defines every column)"
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -67,7 +67,7 @@ let package = Package(
       name: "SafeguardBenchmarks",
       dependencies: [
         "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting", "SafeguardLua",
-        .product(name: "Crypto", package: "swift-crypto"),
+        "SafeguardRunner", "SafeguardSynth", .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict
     ),

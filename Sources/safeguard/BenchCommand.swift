@@ -7,7 +7,7 @@ extension Safeguard {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
-      subcommands: [Deidentification.self, Plugins.self])
+      subcommands: [Deidentification.self, Plugins.self, OverlayStage.self])
 
     struct Deidentification: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
@@ -52,6 +52,34 @@ extension Safeguard {
 
       func run() async throws {
         print(try await PluginBenchmark(records: records, workers: workers, repeats: repeats).run().report)
+      }
+    }
+
+    struct OverlayStage: AsyncParsableCommand {
+      static let configuration = CommandConfiguration(
+        commandName: "overlay",
+        abstract:
+          "Run the overlay stage over a de-identified synthetic authority, against the stages before it.")
+
+      @Option(help: "Children of the synthetic authority.")
+      var children = 300_000
+
+      @Option(help: "The pipeline definition whose overlay stage is measured.")
+      var definition = "pipelines/neglect-overlay.yaml"
+
+      @Option(help: "Times to repeat; the median is reported.")
+      var repeats = 3
+
+      func validate() throws {
+        guard children >= 1, repeats >= 1 else {
+          throw ValidationError("--children and --repeats must be at least 1")
+        }
+      }
+
+      func run() async throws {
+        print(
+          try await OverlayBenchmark(children: children, definition: definition, repeats: repeats).run()
+            .report)
       }
     }
   }

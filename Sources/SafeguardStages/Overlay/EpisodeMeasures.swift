@@ -20,6 +20,7 @@ struct EpisodeMeasures: Sendable {
   }
 
   private var episodes: [Episode] = []
+  var episodeCount: Int { episodes.count }
   /// Per measure, per episode: matches `where`, its `previous.where`, and its `by` code.
   private var matches: [[Bool]]
   private var previousMatches: [[Bool]]

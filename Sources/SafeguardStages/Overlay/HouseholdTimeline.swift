@@ -46,6 +46,8 @@ struct HouseholdTimeline: Sendable {
   init() {}
 
   var spellCount: Int { isFrozen ? personSpells.count : spells.count }
+  /// Direct parent-child links held (after freezing: only those to known children, once each).
+  var relationshipCount: Int { isFrozen ? adultChildren.count : relations.count }
 
   /// Adds a spell; a missing start means "always", a missing end "still there". A spell whose
   /// end is before its start is refused (returns false) so the caller can quarantine it.

@@ -186,7 +186,7 @@ public final class Overlay: Stage {
     }
     let report = OverlayReport(tables: tables, accumulator: accumulator, indicators: indicators)
     let (children, areas, counters) = try report.build()
-    for (name, n) in counters { context.count(name, n) }
+    for (name, n) in counters + accumulator.held { context.count(name, n) }
     if failures > 0 { context.count("indicator_hook_failures", failures) }
     return children + [areas]
   }

@@ -240,6 +240,16 @@ struct OverlayAccumulator: Sendable {
     ]
   }
 
+  /// What the overlay holds, for the run summary: it grows with people, households and plans,
+  /// never with the factor records linked.
+  var held: [(String, Int)] {
+    [
+      ("held_people", persons.count), ("held_households", households.count),
+      ("held_address_spells", timeline.spellCount), ("held_relationships", timeline.relationshipCount),
+      ("held_episodes", episodes.values.reduce(0) { $0 + $1.episodeCount }),
+    ]
+  }
+
   /// A child's area on a day: the address history's, else the register's.
   func area(ofChild child: Int32, on day: Int32) -> Int32 {
     let fromHistory = timeline.area(of: childPerson[Int(child)], on: day)

@@ -2,7 +2,9 @@ import SafeguardCore
 
 /// Works out every child's factors, indicators, score and measures for every period, and
 /// counts them into the area table. Children are visited in register order and periods from
-/// the latest, so the same inputs always give the same rows in the same order.
+/// the latest, so the same inputs always give the same rows in the same order. Values go
+/// straight into column builders and flat area counters: at 300,000 children and three
+/// periods, a name/value pair per cell would cost more than all the linking.
 struct OverlayReport {
   let tables: OverlayTables
   let accumulator: OverlayAccumulator
@@ -17,6 +19,7 @@ struct OverlayReport {
   func build() throws -> (children: [Batch], areas: Batch, counters: [(String, Int)]) {
     let options = self.options
     let windows = options.windows
+    let periods = windows.periods.count
     let tally = accumulator.tally ?? FactorTally(children: 0, factors: 0, windows: windows)
     let children = accumulator.childCount
     let measureCounts = tables.measureColumns.map { stream, _ in
@@ -24,10 +27,17 @@ struct OverlayReport {
         ?? []
     }
     let measureWidths = tables.measureColumns.map(\.names.count)
+    let measureNames = tables.measureColumns.flatMap(\.names)
     let childSchema = tables.childSchema
+    let childNames = childSchema.names
     let areaSchema = tables.areaSchema
-    let areaMeasures = areaSchema.count - 4
-    var areaValues: [AreaKey: [Double]] = [:]
+    let areaWidth = areaSchema.count - 4
+    let bands = options.bands.bands
+    let bandLabels = bands.map(\.label)
+    // Area cells: period × (area + 1, the last for children without one) × band.
+    let areaSlots = accumulator.areas.count + 1
+    var areaValues = [Double](repeating: 0, count: periods * areaSlots * bands.count * areaWidth)
+    var areaUsed = [Bool](repeating: false, count: areaSlots)
     var childBatches: [Batch] = []
     var builders = childSchema.fields.map { ColumnBuilder(type: $0.type) }
     var rows = 0
@@ -35,6 +45,15 @@ struct OverlayReport {
     var outsideBands = 0
     var withoutArea = 0
     let combinations = tables.trioCombinations
+    let trio = options.toxicTrio
+    let factorCount = options.factors.count
+    var countYear = [Int](repeating: 0, count: factorCount)
+    var count3y = countYear
+    var presentYear = [Bool](repeating: false, count: factorCount)
+    var present3y = presentYear
+    var measures = [Int](repeating: 0, count: measureNames.count)
+    // Without a plugin (as when a benchmark leaves it out) every indicator is false or 0.
+    var indicatorValues = options.indicators.map { Self.typed(.null, $0.type) }
 
     for (p, period) in windows.periods.enumerated() {
       for c in 0..<children {
@@ -50,100 +69,114 @@ struct OverlayReport {
         }
         let area = accumulator.area(ofChild: child, on: period.end)
         if area < 0 && p == 0 { withoutArea += 1 }
-        var row: [(name: String, value: Value)] = [
-          ("period_start", .date(period.yearStart)), ("period_end", .date(period.end)),
-          ("age", .integer(Int64(age))),
-          ("age_band", .string(options.bands.bands[band].label)),
-          ("lsoa", area >= 0 ? .string(accumulator.areas.names[Int(area)]) : .null),
-        ]
-        var areaRow = [Double](repeating: 0, count: areaMeasures)
-        var column = 0
-        areaRow[column] = 1  // children
-        column += 1
         var anything = false
-        var presentYear = [Bool](repeating: false, count: options.factors.count)
-        var present3y = presentYear
         for (f, factor) in options.factors.enumerated() {
-          let countYear = tally.count(child: child, factor: f, period: p, window: 0)
-          let count3y = tally.count(child: child, factor: f, period: p, window: 1)
-          presentYear[f] = countYear >= factor.atLeast
-          present3y[f] = count3y >= factor.atLeast
-          anything = anything || count3y > 0
-          row += [
-            ("\(factor.name)_count_year", .integer(Int64(countYear))),
-            ("\(factor.name)_count_3y", .integer(Int64(count3y))),
-            ("\(factor.name)_year", .boolean(presentYear[f])), ("\(factor.name)_3y", .boolean(present3y[f])),
-            (
-              "\(factor.name)_latest",
-              tally.latest(child: child, factor: f, period: p).map { .date($0) } ?? .null
-            ),
-          ]
-          areaRow[column] = presentYear[f] ? 1 : 0
-          areaRow[column + 1] = present3y[f] ? 1 : 0
-          column += 2
+          countYear[f] = tally.count(child: child, factor: f, period: p, window: 0)
+          count3y[f] = tally.count(child: child, factor: f, period: p, window: 1)
+          presentYear[f] = countYear[f] >= factor.atLeast
+          present3y[f] = count3y[f] >= factor.atLeast
+          anything = anything || count3y[f] > 0
         }
-        if !options.toxicTrio.isEmpty {
-          let inYear = options.toxicTrio.count { presentYear[$0] }
-          let in3y = options.toxicTrio.count { present3y[$0] }
-          row += [
-            ("trio_factors_year", .integer(Int64(inYear))), ("trio_factors_3y", .integer(Int64(in3y))),
-            ("toxic_trio_year", .boolean(inYear == 3)), ("toxic_trio_3y", .boolean(in3y == 3)),
-          ]
-          areaRow[column + inYear] = 1
-          column += 4
-          let members = (0..<3).filter { presentYear[options.toxicTrio[$0]] }
-          if let position = combinations.firstIndex(of: members) { areaRow[column + position] = 1 }
-          column += combinations.count
-          areaRow[column] = inYear == 3 ? 1 : 0
-          areaRow[column + 1] = in3y == 3 ? 1 : 0
-          column += 2
-        }
-        var measureRow: [(name: String, value: Value)] = []
-        var measureAreaValues: [Double] = []
-        for (s, (_, names)) in tables.measureColumns.enumerated() {
-          for (m, name) in names.enumerated() {
-            let count =
-              measureCounts[s].isEmpty
-              ? 0 : Int(measureCounts[s][(c * measureWidths[s] + m) * windows.periods.count + p])
-            anything = anything || count > 0
-            measureRow.append((name, .integer(Int64(count))))
-            measureAreaValues.append(count > 0 ? 1 : 0)
+        let trioYear = trio.count { presentYear[$0] }
+        let trio3y = trio.count { present3y[$0] }
+        var m = 0
+        for (s, width) in measureWidths.enumerated() {
+          for column in 0..<width {
+            let counts = measureCounts[s]
+            measures[m] = counts.isEmpty ? 0 : Int(counts[(c * width + column) * periods + p])
+            anything = anything || measures[m] > 0
+            m += 1
           }
         }
-        var indicatorValues: [String: Value] = [:]
         if let indicators, !options.indicators.isEmpty {
-          indicatorValues = try indicators(row + measureRow)
+          let values = try indicators(
+            namedRow(
+              p, age: age, band: band, area: area, child: child, countYear, count3y, presentYear, present3y,
+              trioYear, trio3y, measures, tally: tally))
+          for (i, indicator) in options.indicators.enumerated() {
+            indicatorValues[i] = Self.typed(values[indicator.name] ?? .null, indicator.type)
+          }
         }
         var score = 0.0
         for (f, factor) in options.factors.enumerated() where presentYear[f] {
           score += options.score[factor.name] ?? 0
         }
-        for (name, type) in options.indicators {
-          let value = indicatorValues[name] ?? .null
-          let number = Self.number(value)
-          score += (options.score[name] ?? 0) * number
+        for (i, indicator) in options.indicators.enumerated() {
+          let number = Self.number(indicatorValues[i])
+          score += (options.score[indicator.name] ?? 0) * number
           anything = anything || number != 0
-          row.append((name, Self.typed(value, type)))
-          areaRow[column] = number
+        }
+
+        // The area table's row, in areaSchema's order.
+        let slot = area >= 0 ? Int(area) : areaSlots - 1
+        areaUsed[slot] = true
+        let base = ((p * areaSlots + slot) * bands.count + band) * areaWidth
+        var column = base
+        areaValues[column] += 1  // children
+        column += 1
+        for f in 0..<factorCount {
+          if presentYear[f] { areaValues[column] += 1 }
+          if present3y[f] { areaValues[column + 1] += 1 }
+          column += 2
+        }
+        if !trio.isEmpty {
+          areaValues[column + trioYear] += 1
+          column += 4
+          let members = (0..<3).filter { presentYear[trio[$0]] }
+          if let position = combinations.firstIndex(of: members) { areaValues[column + position] += 1 }
+          column += combinations.count
+          if trioYear == 3 { areaValues[column] += 1 }
+          if trio3y == 3 { areaValues[column + 1] += 1 }
+          column += 2
+        }
+        for value in indicatorValues.prefix(options.indicators.count) {
+          areaValues[column] += Self.number(value)
           column += 1
         }
         if !options.score.isEmpty {
-          row.append(("score", .decimal(score)))
-          areaRow[column] = score
+          areaValues[column] += score
           column += 1
         }
-        for (offset, value) in measureAreaValues.enumerated() { areaRow[column + offset] = value }
-        let key = AreaKey(period: p, area: area, band: band)
-        if var total = areaValues[key] {
-          for index in total.indices { total[index] += areaRow[index] }
-          areaValues[key] = total
-        } else {
-          areaValues[key] = areaRow
-        }
+        for (offset, value) in measures.enumerated() where value > 0 { areaValues[column + offset] += 1 }
+
+        // The child table's row, for children with anything recorded.
         guard anything else { continue }
-        row.insert(("child_id", .string(accumulator.persons.names[Int(accumulator.childPerson[c])])), at: 0)
-        row += measureRow
-        for (index, field) in row.enumerated() { _ = builders[index].append(field.value) }
+        var b = 0
+        func next() -> Int {
+          defer { b += 1 }
+          return b
+        }
+        builders[next()].appendString(accumulator.persons.names[Int(accumulator.childPerson[c])])
+        builders[next()].appendDate(period.yearStart)
+        builders[next()].appendDate(period.end)
+        builders[next()].appendInteger(Int64(age))
+        builders[next()].appendString(bandLabels[band])
+        if area >= 0 {
+          builders[next()].appendString(accumulator.areas.names[Int(area)])
+        } else {
+          builders[next()].appendNull()
+        }
+        for f in 0..<factorCount {
+          builders[next()].appendInteger(Int64(countYear[f]))
+          builders[next()].appendInteger(Int64(count3y[f]))
+          builders[next()].appendBoolean(presentYear[f])
+          builders[next()].appendBoolean(present3y[f])
+          if let latest = tally.latest(child: child, factor: f, period: p) {
+            builders[next()].appendDate(latest)
+          } else {
+            builders[next()].appendNull()
+          }
+        }
+        if !trio.isEmpty {
+          builders[next()].appendInteger(Int64(trioYear))
+          builders[next()].appendInteger(Int64(trio3y))
+          builders[next()].appendBoolean(trioYear == 3)
+          builders[next()].appendBoolean(trio3y == 3)
+        }
+        for value in indicatorValues.prefix(options.indicators.count) { _ = builders[next()].append(value) }
+        if !options.score.isEmpty { builders[next()].appendDecimal(score) }
+        for value in measures { builders[next()].appendInteger(Int64(value)) }
+        assert(b == childNames.count)
         rows += 1
         if rows == Self.batchRows {
           childBatches.append(Self.batch(options.childTable, childSchema, &builders, rows: rows))
@@ -152,7 +185,7 @@ struct OverlayReport {
       }
     }
     if rows > 0 { childBatches.append(Self.batch(options.childTable, childSchema, &builders, rows: rows)) }
-    let areas = areaBatch(areaSchema, areaValues)
+    let areas = areaBatch(areaSchema, areaValues, used: areaUsed)
     let counters = [
       ("children", children), ("children_without_age", withoutAge),
       ("children_outside_age_bands", outsideBands),
@@ -162,31 +195,65 @@ struct OverlayReport {
     return (childBatches, areas, counters)
   }
 
-  struct AreaKey: Hashable {
-    var period: Int
-    var area: Int32
-    var band: Int
+  /// The row the indicators hook sees: the child table's columns but the pseudonym, the
+  /// indicators and the score.
+  private func namedRow(
+    _ p: Int, age: Int, band: Int, area: Int32, child: Int32, _ countYear: [Int], _ count3y: [Int],
+    _ presentYear: [Bool], _ present3y: [Bool], _ trioYear: Int, _ trio3y: Int, _ measures: [Int],
+    tally: FactorTally
+  ) -> [(name: String, value: Value)] {
+    let period = options.windows.periods[p]
+    var row: [(name: String, value: Value)] = [
+      ("period_start", .date(period.yearStart)), ("period_end", .date(period.end)),
+      ("age", .integer(Int64(age))),
+      ("age_band", .string(options.bands.bands[band].label)),
+      ("lsoa", area >= 0 ? .string(accumulator.areas.names[Int(area)]) : .null),
+    ]
+    for (f, factor) in options.factors.enumerated() {
+      row += [
+        ("\(factor.name)_count_year", .integer(Int64(countYear[f]))),
+        ("\(factor.name)_count_3y", .integer(Int64(count3y[f]))),
+        ("\(factor.name)_year", .boolean(presentYear[f])), ("\(factor.name)_3y", .boolean(present3y[f])),
+        (
+          "\(factor.name)_latest", tally.latest(child: child, factor: f, period: p).map { .date($0) } ?? .null
+        ),
+      ]
+    }
+    if !options.toxicTrio.isEmpty {
+      row += [
+        ("trio_factors_year", .integer(Int64(trioYear))), ("trio_factors_3y", .integer(Int64(trio3y))),
+        ("toxic_trio_year", .boolean(trioYear == 3)), ("toxic_trio_3y", .boolean(trio3y == 3)),
+      ]
+    }
+    for (name, value) in zip(tables.measureColumns.flatMap(\.names), measures) {
+      row.append((name, .integer(Int64(value))))
+    }
+    return row
   }
 
   /// Every period × area × band, zeros included, sorted by period, area code and band.
-  private func areaBatch(_ schema: Schema, _ values: [AreaKey: [Double]]) -> Batch {
+  private func areaBatch(_ schema: Schema, _ values: [Double], used: [Bool]) -> Batch {
     let names = accumulator.areas.names
+    let width = schema.count - 4
+    let slots = used.count
     // Sorted by area code; children without an area go last.
-    let known = Set(values.keys.map(\.area)).filter { $0 >= 0 }.sorted { names[Int($0)] < names[Int($1)] }
-    let used = known + (values.keys.contains { $0.area < 0 } ? [-1] : [])
+    let known = (0..<(slots - 1)).filter { used[$0] }.sorted { names[$0] < names[$1] }
+    let order = known + (used[slots - 1] ? [slots - 1] : [])
+    let bands = options.bands.bands
     var builders = schema.fields.map { ColumnBuilder(type: $0.type) }
+    let decimal = schema.fields.dropFirst(4).map { if case .decimal = $0.type { true } else { false } }
     var rows = 0
-    let zeros = [Double](repeating: 0, count: schema.count - 4)
     for (p, period) in options.windows.periods.enumerated() {
-      for area in used {
-        for band in options.bands.bands.indices {
-          let row = values[AreaKey(period: p, area: area, band: band)] ?? zeros
+      for slot in order {
+        for band in bands.indices {
+          let base = ((p * slots + slot) * bands.count + band) * width
           builders[0].appendDate(period.yearStart)
           builders[1].appendDate(period.end)
-          if area >= 0 { builders[2].appendString(names[Int(area)]) } else { builders[2].appendNull() }
-          builders[3].appendString(options.bands.bands[band].label)
-          for (offset, value) in row.enumerated() {
-            if case .decimal = schema.fields[4 + offset].type {
+          if slot < slots - 1 { builders[2].appendString(names[slot]) } else { builders[2].appendNull() }
+          builders[3].appendString(bands[band].label)
+          for offset in 0..<width {
+            let value = values[base + offset]
+            if decimal[offset] {
               builders[4 + offset].appendDecimal(value)
             } else {
               builders[4 + offset].appendInteger(Int64(value))
