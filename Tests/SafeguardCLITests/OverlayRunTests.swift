@@ -97,4 +97,33 @@ import Testing
       #expect(leaked.isEmpty, "\(path) contains \(leaked.count) identifiers, e.g. \(leaked.prefix(3))")
     }
   }
+
+  /// The Lua indicators hook (plugins/examples/adversity_indicators.lua) ran for every child
+  /// row, and the score is the definition's weighted sum: both recomputed here from the row's
+  /// own factor columns with the weights written in pipelines/neglect-overlay.yaml.
+  @Test func theIndicatorsHookAndTheScoreAgreeWithEachChildsFactors() throws {
+    let run = try #require(Self.run)
+    let table = try DemoRunTests.readCSV(run.out + "/overlay/overlay_children.csv")
+    let header = table[0]
+    func value(_ row: [String], _ name: String) throws -> String {
+      row[try #require(header.firstIndex(of: name), "\(name)")]
+    }
+    let adversities = ["domestic_abuse", "substance_misuse", "mental_health", "incarceration", "young_carer"]
+    let weights: [String: Double] = [
+      "domestic_abuse": 2, "substance_misuse": 2, "mental_health": 2, "incarceration": 1, "young_carer": 1,
+      "repeated_emergency_attendance": 1, "dental_extraction": 1, "nursery_entitlement_not_taken_up": 1,
+      "two_year_funding": 1,
+    ]
+    var multiple = 0
+    for row in table.dropFirst() {
+      let count = try adversities.count { try value(row, "\($0)_year") == "true" }
+      #expect(try value(row, "adversity_count") == String(count))
+      #expect(try value(row, "multiple_adversity") == String(count >= 2))
+      var score = try weights.reduce(0.0) { $0 + (try value(row, "\($1.key)_year") == "true" ? $1.value : 0) }
+      if count >= 2 { score += 1 }
+      #expect(Double(try value(row, "score")) == score)
+      if count >= 2 { multiple += 1 }
+    }
+    #expect(table.count > 1000 && multiple > 10, "the check has rows with several adversities")
+  }
 }
