@@ -87,7 +87,8 @@ let package = Package(
     .testTarget(
       name: "SafeguardStagesTests",
       dependencies: ["SafeguardStages", "SafeguardTesting", "SafeguardDefinition"]),
-    .testTarget(name: "SafeguardLuaTests", dependencies: ["SafeguardLua"]),
+    .testTarget(
+      name: "SafeguardLuaTests", dependencies: ["SafeguardLua", .product(name: "Logging", package: "swift-log")]),
     .testTarget(name: "SafeguardSynthTests", dependencies: ["SafeguardSynth"]),
     .testTarget(
       name: "SafeguardRunnerTests",

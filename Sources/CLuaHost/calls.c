@@ -154,6 +154,46 @@ int sg_call(lua_State *L, int function_ref, const sg_value *values, int argc, co
   return sg_protect(L, call_body, &spec, nresults);
 }
 
+typedef struct rows_spec {
+  int function_ref;
+  const sg_rows *rows;
+  const sg_value *values;
+  int argc;
+  const char *arena;
+} rows_spec;
+
+static int rows_body(lua_State *L, void *ud) {
+  rows_spec *spec = ud;
+  sg_host *h = sg_host_of(L);
+  luaL_checkstack(L, spec->argc + 8, "too many arguments");
+  const sg_rows *rows = spec->rows;
+  h->relaxed = 1;  // as in call_body: the host's pushes may pass the cap
+  // The interned names stay below the function while the record is built, then are dropped
+  // with the body's frame: the body returns only the hook's result.
+  lua_rawgeti(L, LUA_REGISTRYINDEX, rows->keys_ref);
+  int keys = lua_gettop(L);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, spec->function_ref);
+  if (rows->as_list) {
+    lua_createtable(L, rows->count, 0);
+    for (int r = 0; r < rows->count; r++) {
+      sg_push_row(L, rows, rows->first + r, keys);
+      lua_rawseti(L, -2, r + 1);
+    }
+  } else {
+    sg_push_row(L, rows, rows->first, keys);
+  }
+  for (int i = 0; i < spec->argc; i++) sg_push_value(L, spec->values, i, spec->arena);
+  h->relaxed = 0;
+  lua_call(L, 1 + spec->argc, 1);
+  return 1;
+}
+
+int sg_call_rows(lua_State *L, int function_ref, const sg_rows *rows, const sg_value *values,
+                 int argc, const char *arena) {
+  rows_spec spec = {function_ref, rows, values, argc, arena};
+  return sg_protect(L, rows_body, &spec, 1);
+}
+
 // MARK: References
 
 typedef struct ref_spec {

@@ -54,6 +54,9 @@ int sg_trip_raise(lua_State *L, int trip, int reason, int level);
 int sg_forbid(lua_State *L, const char *what);
 /// Pushes values[i] (and its children) and returns nothing; may raise (protected callers only).
 void sg_push_value(lua_State *L, const sg_value *values, int i, const char *arena);
+/// Pushes row `row` of `rows` as a record table; `keys` is the stack index of the shape's
+/// interned array. May raise (protected callers only).
+void sg_push_row(lua_State *L, const sg_rows *rows, int row, int keys);
 /// Pushes the compiled text chunk of a file (status as `lua_load`); raises if it cannot open it.
 int sg_load_file_chunk(lua_State *L, const char *path, const char *chunkname);
 /// Builds the sandbox in the globals table; `ud` is the module folder or NULL.

@@ -84,87 +84,6 @@ void sg_read(lua_State *L, int index, sg_value *out) {
   }
 }
 
-void sg_key_pointers(lua_State *L, int keys_ref, int count, const void **out) {
-  if (!lua_checkstack(L, 2)) return;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, keys_ref);
-  for (int f = 0; f < count; f++) {
-    lua_rawgeti(L, -1, f + 1);
-    // > lua_topointer: Different objects will give different pointers. Short strings are
-    // > interned, so a key equal to a field name is that name's object.
-    out[f] = lua_topointer(L, -1);
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-}
-
-/// The field a key names: by its address through the open-addressing table, or (for a long
-/// string, which Lua does not intern) by comparing it with each name. -1 if none.
-static int field_of_key(lua_State *L, const sg_key_map *map, int keys) {
-  const void *key = lua_topointer(L, -2);
-  for (uintptr_t slot = ((uintptr_t)key >> 4) & map->mask;; slot = (slot + 1) & map->mask) {
-    int32_t field = map->table[slot];
-    if (field == 0) break;
-    if (map->pointers[field - 1] == key) return field - 1;
-  }
-  if (lua_type(L, -2) != LUA_TSTRING || lua_rawlen(L, -2) <= 40) return -1;
-  for (int f = 0; f < map->count; f++) {
-    lua_rawgeti(L, keys, f + 1);
-    int same = lua_rawequal(L, -1, -3);
-    lua_pop(L, 1);
-    if (same) return f;
-  }
-  return -1;
-}
-
-int sg_read_record(lua_State *L, int index, const sg_key_map *map, sg_value *out) {
-  index = lua_absindex(L, index);
-  if (lua_type(L, index) != LUA_TTABLE) return -1;
-  if (!lua_checkstack(L, 4)) return -2;
-  for (int f = 0; f < map->count; f++) out[f].type = SG_NIL;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, map->keys_ref);
-  int keys = lua_gettop(L);
-  int extra = 0;
-  lua_pushnil(L);
-  // One traversal reads every field and finds keys that are not fields.
-  // > lua_next [-1, +(2|0), v]: raises only for a key that is not in the table.
-  while (lua_next(L, index)) {
-    int field = field_of_key(L, map, keys);
-    // The string stays valid after the pop: the record table still holds it.
-    if (field >= 0) sg_read(L, -1, &out[field]);
-    else extra++;
-    lua_pop(L, 1);
-  }
-  lua_settop(L, keys - 1);
-  return extra;
-}
-
-void sg_extra_key(lua_State *L, int index, int keys_ref, int count, const char **bytes,
-                  size_t *length) {
-  *bytes = NULL;
-  *length = 0;
-  index = lua_absindex(L, index);
-  if (lua_type(L, index) != LUA_TTABLE || !lua_checkstack(L, 4)) return;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, keys_ref);
-  int keys = lua_gettop(L);
-  lua_pushnil(L);
-  while (lua_next(L, index)) {
-    lua_pop(L, 1);
-    int known = 0;
-    for (int f = 0; f < count && !known && lua_type(L, -1) == LUA_TSTRING; f++) {
-      lua_rawgeti(L, keys, f + 1);
-      known = lua_rawequal(L, -1, -2);
-      lua_pop(L, 1);
-    }
-    if (!known) {
-      // > avoid calling lua_tolstring directly on a key, unless you know that the key is
-      // > actually a string.
-      if (lua_type(L, -1) == LUA_TSTRING) *bytes = lua_tolstring(L, -1, length);
-      break;
-    }
-  }
-  lua_settop(L, keys - 1);
-}
-
 int sg_function_line(lua_State *L, int ref) {
   if (!lua_checkstack(L, 1)) return 0;
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
@@ -175,4 +94,43 @@ int sg_function_line(lua_State *L, int ref) {
   lua_Debug ar;
   // > '>': the function is popped from the stack. "S" reads the prototype, allocating nothing.
   return lua_getinfo(L, ">S", &ar) ? ar.linedefined : 0;
+}
+
+bool sg_valid_utf8(const char *text, size_t length) {
+  const unsigned char *bytes = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < length) {
+    // Runs of ASCII, eight bytes at a time.
+    while (i + 8 <= length) {
+      uint64_t word;
+      memcpy(&word, bytes + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= length) break;
+    unsigned char lead = bytes[i];
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    // > Table 3-7 of the Unicode Standard: well-formed UTF-8 byte sequences (no overlong forms,
+    // > no surrogates, nothing above U+10FFFF).
+    size_t extra;
+    unsigned char low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) extra = 1;
+    else if (lead == 0xE0) extra = 2, low = 0xA0;
+    else if (lead == 0xED) extra = 2, high = 0x9F;
+    else if (lead >= 0xE1 && lead <= 0xEF) extra = 2;
+    else if (lead == 0xF0) extra = 3, low = 0x90;
+    else if (lead >= 0xF1 && lead <= 0xF3) extra = 3;
+    else if (lead == 0xF4) extra = 3, high = 0x8F;
+    else return false;
+    if (extra >= length - i) return false;  // cut short
+    if (bytes[i + 1] < low || bytes[i + 1] > high) return false;
+    for (size_t k = 2; k <= extra; k++) {
+      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xBF) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
 }

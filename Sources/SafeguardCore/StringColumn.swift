@@ -11,6 +11,14 @@ public struct StringColumn: Sendable, Hashable {
     for string in strings { append(string) }
   }
 
+  /// Strings already laid out as this type holds them: UTF-8 `bytes`, and `ends` rising to
+  /// `bytes.count`. For builders that collect a column's bytes themselves.
+  public init(bytes: [UInt8], ends: [Int32]) {
+    precondition(Int(ends.last ?? 0) == bytes.count, "the last end is the byte count")
+    self.bytes = bytes
+    self.ends = ends
+  }
+
   public var count: Int { ends.count }
 
   public mutating func reserve(rows: Int, bytes byteCount: Int) {

@@ -29,7 +29,10 @@ public final class LuaPlugin {
 
   private let log: @Sendable (String) -> Void
   private let prepare: ((LuaState) throws(LuaError) -> Void)?
-  private var hookFunctions: [String: LuaRef] = [:]
+  private var hookFunctions: [String: LuaRef] = [:] {
+    didSet { lastFunction = nil }
+  }
+  private var lastFunction: (hook: String, function: LuaRef)?
 
   /// Loads and runs the plugin file. `prepare` runs first on every new state (here and after
   /// ``rebuild()``), to offer host functions before the file's top level runs.
@@ -98,12 +101,49 @@ public final class LuaPlugin {
     }
   }
 
+  /// Calls a hook that takes one record with row `row` of `columns`, and decodes the record it
+  /// returns as `output`'s pending row; false when it returned nil. Errors carry no origin: the
+  /// caller adds it, so that none is made for the records that succeed.
+  func callRecord(
+    _ hook: String, row: Int, of columns: PinnedColumns, shape: RecordShape, extra: [LuaArgument],
+    into output: RecordOutput
+  ) throws(PluginError) -> Bool {
+    let function = try function(hook, origin: nil)
+    do {
+      return try state.callRecord(function, row: row, of: columns, shape: shape, extra: extra, into: output)
+    } catch {
+      throw Scrubber.scrub(
+        pluginError(error, hook: hook, origin: nil),
+        arguments: [.record(columns.values(at: row), shape)] + extra)
+    }
+  }
+
+  /// Calls a hook that takes a sequence of records with `rows` of `columns`, and appends the
+  /// records of the sequence it returns to `output` with `origin`.
+  func callRecords(
+    _ hook: String, rows: Range<Int>, of columns: PinnedColumns, shape: RecordShape, extra: [LuaArgument],
+    into output: RecordOutput, origin: RowOrigin
+  ) throws(PluginError) {
+    let function = try function(hook, origin: nil)
+    do {
+      try state.callRecords(
+        function, rows: rows, of: columns, shape: shape, extra: extra, into: output, origin: origin)
+    } catch {
+      throw Scrubber.scrub(
+        pluginError(error, hook: hook, origin: nil),
+        arguments: [.records(rows.map(columns.values(at:)), shape)] + extra)
+    }
+  }
+
   private func function(_ hook: String, origin: SourceLocation?) throws(PluginError) -> LuaRef {
+    // The same hook is called for every record: skip hashing its name each time.
+    if let last = lastFunction, last.hook == hook { return last.function }
     guard let function = hookFunctions[hook] else {
       throw PluginError(
         kind: .runtime, plugin: path, hook: hook, origin: origin,
         message: "the plugin defines no '\(hook)' hook")
     }
+    lastFunction = (hook, function)
     return function
   }
 

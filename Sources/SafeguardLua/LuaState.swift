@@ -22,9 +22,10 @@ public final class LuaState {
   let serial: UInt64
   let host: HostRegistry
   var buffer = CallBuffer()
-  var slots: [sg_value] = []
   /// Each record shape's interned field names, by shape id.
   var shapes: [Int: InternedShape] = [:]
+  /// The shape used last: a stage calls with one shape record after record.
+  var lastShape: (id: Int, interned: InternedShape)?
   /// A memory error the allocator did not see as final (Lua reported it anyway).
   var hostTrip: LuaTrip?
 

@@ -2,99 +2,81 @@ import CLua
 import CLuaHost
 import SafeguardCore
 
-/// Turns the fields Lua returned into values of the schema's types.
+/// Turns a record table a hook returned into values of the schema's types, appended straight to
+/// the output: no `Value` or `String` is made for a field. The C side (`sg_read_row`) reads and
+/// converts the fields; what is left here is text, codes it could not place, and messages.
 ///
 /// The rules, per field type (a missing field is null in every type):
 /// - integer: a Lua integer, or a float with no fraction (`3.0` → 3); a fraction is an error;
 /// - decimal: a float or an integer (`1` → 1.0);
 /// - date: ISO text "yyyy-MM-dd";
 /// - code: text that is one of the field's codes;
-/// - string: text; boolean: a boolean.
+/// - string: text (bytes that are not UTF-8 are repaired with U+FFFD, as `String` does);
+/// - boolean: a boolean.
 ///
 /// Errors name the field and what kind of value came back, never the value itself.
-enum RecordDecoder {
-  /// The fields as they went in, for spotting those the plugin left alone.
-  struct Input {
-    var values: [Value]
-    /// The call buffer's slots for the fields (strings hold arena offsets), and the arena.
-    var slots: UnsafeBufferPointer<sg_value>
-    var arena: UnsafeBufferPointer<UInt8>
-  }
-
-  /// Decodes `slots` (one per field, from `sg_read_record`). A string field whose bytes did
-  /// not change keeps its input value: no String is made, and a date stays the same day.
-  static func decode(_ slots: UnsafeBufferPointer<sg_value>, schema: Schema, input: Input?) throws(LuaError)
-    -> [Value]
-  {
-    let fields = schema.fields
-    var record: [Value] = []
-    record.reserveCapacity(fields.count)
-    for index in fields.indices {
-      let slot = slots[index]
-      if let input, slot.type == SG_STRING {
-        let given = input.slots[index]
-        if given.type == SG_STRING, given.length == slot.length,
-          sg_same_bytes(input.arena.baseAddress! + Int(given.integer), slot.bytes, slot.length) != 0
-        {
-          record.append(input.values[index])
-          continue
+extension RecordOutput {
+  /// Settles the text `sg_read_row` left unchecked in the pending row: text that is not UTF-8
+  /// is repaired, a code it could not place by address is looked up. A code that is not one of
+  /// the field's codes throws.
+  func settlePending(_ shape: InternedShape) throws(LuaError) {
+    guard buffer.pointee.unchecked > 0 else { return }
+    for field in 0..<schema.count where buffer.pointee.texts[field].state == SG_TEXT_UNCHECKED {
+      let text = Self.text(buffer.pointee.texts[field])
+      if shape.kinds[field] == SG_CODE {
+        sg_output_set_word(buffer, Int32(field), Int64(try Self.codeIndex(text, field: field, shape)))
+      } else {
+        var repaired = String(decoding: text, as: UTF8.self)
+        let stored = repaired.withUTF8 { sg_output_set_text(buffer, Int32(field), $0.baseAddress, $0.count) }
+        guard stored else {
+          throw LuaError(kind: .memoryLimit, message: "the host has no memory for the record")
         }
       }
-      record.append(try value(slot, for: fields[index]))
     }
-    return record
   }
 
-  static func value(_ slot: sg_value, for field: Field) throws(LuaError) -> Value {
-    switch (field.type, slot.type) {
-    case (_, SG_NIL): return .null
-    case (.string, SG_STRING): return .string(StackReader.text(slot))
-    case (.integer, SG_INTEGER): return .integer(slot.integer)
-    case (.integer, SG_FLOAT):
-      guard slot.number.isFinite else {
-        throw problem(field, "must be an integer, not an infinite or NaN float")
+  private static func text(_ found: sg_text) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: found.bytes, count: found.bytes == nil ? 0 : found.length)
+  }
+
+  /// The position of a code that is not one of the interned texts (a code too long for Lua to
+  /// intern), found by comparing text as `CodeList` does.
+  private static func codeIndex(_ text: UnsafeRawBufferPointer, field index: Int, _ shape: InternedShape)
+    throws(LuaError) -> Int
+  {
+    guard case .code(let list) = shape.schema.fields[index].type,
+      let found = list.index(of: String(decoding: text, as: UTF8.self))
+    else {
+      let count = if case .code(let list) = shape.schema.fields[index].type { list.codes.count } else { 0 }
+      throw problem(shape, index, "must be one of its \(count) codes")
+    }
+    return found
+  }
+
+  /// The error for a field `sg_read_row` found does not fit; or, as fields are checked in
+  /// order, for a code field before it that is not one of its codes.
+  func misfitError(_ misfit: sg_misfit, _ shape: InternedShape) -> LuaError {
+    let index = Int(misfit.field)
+    let texts = buffer.pointee.texts!
+    for field in 0..<index where texts[field].state == SG_TEXT_UNCHECKED && shape.kinds[field] == SG_CODE {
+      do throws(LuaError) { _ = try Self.codeIndex(Self.text(texts[field]), field: field, shape) } catch {
+        return error
       }
-      guard let whole = Int64(exactly: slot.number) else {
-        throw problem(field, "must be an integer; the plugin returned a number with a fraction")
-      }
-      return .integer(whole)
-    case (.decimal, SG_FLOAT): return .decimal(slot.number)
-    case (.decimal, SG_INTEGER): return .decimal(Double(slot.integer))
-    case (.boolean, SG_BOOLEAN): return .boolean(slot.integer != 0)
-    case (.date, SG_STRING):
-      guard let days = isoDate(slot) else { throw problem(field, "must be a date written yyyy-MM-dd") }
-      return .date(days)
-    case (.code(let list), SG_STRING):
-      let code = StackReader.text(slot)
-      guard list.index(of: code) != nil else {
-        throw problem(field, "must be one of its \(list.codes.count) codes")
-      }
-      return .string(code)
+    }
+    switch misfit.reason {
+    case SG_MISFIT_NOT_FINITE:
+      return Self.problem(shape, index, "must be an integer, not an infinite or NaN float")
+    case SG_MISFIT_FRACTION:
+      return Self.problem(shape, index, "must be an integer; the plugin returned a number with a fraction")
+    case SG_MISFIT_DATE: return Self.problem(shape, index, "must be a date written yyyy-MM-dd")
     default:
-      throw problem(field, "must be \(article(field.type)), not \(luaKind(slot))")
+      let type = shape.schema.fields[index].type
+      return Self.problem(shape, index, "must be \(Self.article(type)), not \(Self.luaKind(misfit))")
     }
   }
 
-  private static func problem(_ field: Field, _ text: String) -> LuaError {
-    LuaError(kind: .badReturn, message: "field '\(field.name)' \(text)")
-  }
-
-  /// Parses "yyyy-MM-dd" from Lua's bytes without making a String.
-  static func isoDate(_ slot: sg_value) -> Int32? {
-    guard slot.length == 10, let bytes = slot.bytes else { return nil }
-    func digits(_ from: Int, _ count: Int) -> Int? {
-      var number = 0
-      for offset in from..<from + count {
-        let byte = UInt8(bitPattern: bytes[offset])
-        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-        number = number * 10 + Int(byte - UInt8(ascii: "0"))
-      }
-      return number
-    }
-    guard bytes[4] == 0x2D, bytes[7] == 0x2D, let year = digits(0, 4), let month = digits(5, 2),
-      let day = digits(8, 2)
-    else { return nil }
-    return CivilDate.days(year: year, month: month, day: day)
+  private static func problem(_ shape: InternedShape, _ index: Int, _ text: String) -> LuaError {
+    LuaError(kind: .badReturn, message: "field '\(shape.schema.fields[index].name)' \(text)")
   }
 
   static func article(_ type: FieldType) -> String {
@@ -108,14 +90,14 @@ enum RecordDecoder {
     }
   }
 
-  static func luaKind(_ slot: sg_value) -> String {
-    switch slot.type {
+  static func luaKind(_ misfit: sg_misfit) -> String {
+    switch misfit.found {
     case SG_BOOLEAN: "a boolean"
     case SG_INTEGER: "an integer"
     case SG_FLOAT: "a float"
     case SG_STRING: "a string"
     default:
-      switch slot.luaType {
+      switch misfit.found_lua_type {
       case LUA_TTABLE: "a table"
       case LUA_TFUNCTION: "a function"
       default: "a userdata or thread"

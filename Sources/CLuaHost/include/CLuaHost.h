@@ -6,6 +6,7 @@
 // protected entry points below, which return a Lua status, and otherwise only Lua API functions
 // that never raise.
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -48,6 +49,39 @@ typedef struct sg_value {
   /// OTHER coming out: the Lua type (LUA_TTABLE, LUA_TFUNCTION, ...).
   int32_t luaType;
 } sg_value;
+
+/// Column kinds beyond the value kinds above (see `sg_column`): a date as a day number, going
+/// in as ISO text, and a code as its position in a list of interned texts.
+#define SG_DATE 10
+#define SG_CODE 11
+
+/// One typed column of a batch, read in place: `present[row]` says whether the row has a value,
+/// and `values` holds one per row: int64_t (INTEGER), double (FLOAT), bool (BOOLEAN), int32_t
+/// days since 1970-01-01 (DATE) or int32_t positions in the code list (CODE). A STRING column
+/// has UTF-8 `bytes`, row r ending at `ends[r]` and starting at `ends[r - 1]` (or 0).
+typedef struct sg_column {
+  int32_t kind;
+  /// CODE: where the column's codes start in the shape's interned array (see `sg_rows`).
+  int32_t codes;
+  const bool *present;
+  const void *values;
+  const uint8_t *bytes;
+  const int32_t *ends;
+} sg_column;
+
+/// Rows of a batch to hand to a hook as record tables. `keys_ref` is the shape's interned
+/// array: the field names at 1...column_count, then each code column's codes.
+typedef struct sg_rows {
+  const sg_column *columns;
+  int column_count;
+  /// Rows in every column.
+  int batch_rows;
+  int keys_ref;
+  int first;
+  int count;
+  /// 0: one record table (of row `first`); 1: a sequence of `count` record tables.
+  int as_list;
+} sg_rows;
 
 /// What stopped a state for good. A tripped state refuses further work and must be rebuilt.
 #define SG_TRIP_NONE 0
@@ -99,6 +133,10 @@ int sg_loadfile(lua_State *L, const char *path, const char *chunkname, int *ref)
 /// leaves `nresults` results (or all, if negative) on the stack above index 1.
 int sg_call(lua_State *L, int function_ref, const sg_value *values, int argc, const char *arena,
             int nresults);
+/// Calls the referenced function with the rows as its first argument and `argc` more values
+/// from `values`; leaves its one result on the stack above index 1.
+int sg_call_rows(lua_State *L, int function_ref, const sg_rows *rows, const sg_value *values,
+                 int argc, const char *arena);
 /// Builds `values[0]` (and its children) in the registry.
 int sg_new_ref(lua_State *L, const sg_value *values, const char *arena, int *ref);
 /// References the value at `index`, or the field `name` of the table at `index`.
@@ -115,26 +153,111 @@ int sg_collect(lua_State *L);
 
 /// Reads the scalar at `index` (tables and functions come back as SG_OTHER).
 void sg_read(lua_State *L, int index, sg_value *out);
-/// How a state finds record fields by key: the interned names (`keys_ref`), their addresses,
-/// and an open-addressing table of `mask + 1` slots holding field index + 1 (0: empty), placed
-/// by `(address >> 4) & mask`. Made once per record shape.
-typedef struct sg_key_map {
+/// How a state reads back records of one shape, made once per shape: the interned names
+/// (`keys_ref`) and their addresses, an open-addressing table of `mask + 1` slots holding field
+/// index + 1 (0: empty) placed by `(address >> 4) & mask`, each field's kind (SG_STRING, ...,
+/// SG_DATE, SG_CODE), and for a code field `code_count[f]` texts from `codes[code_first[f]]`:
+/// the bytes of its interned codes.
+typedef struct sg_shape_map {
   int keys_ref;
   int count;
   const void *const *pointers;
   const int32_t *table;
   uintptr_t mask;
-} sg_key_map;
+  const int32_t *kinds;
+  const char *const *codes;
+  const int32_t *code_first;
+  const int32_t *code_count;
+} sg_shape_map;
 
-/// The addresses of the interned names, for building an `sg_key_map`.
+/// A returned record's text field, as `sg_read_row` leaves it: Lua's bytes, valid while the
+/// record stays on the stack.
+typedef struct sg_text {
+  /// SG_TEXT_NONE (the field is not text, or null), SG_TEXT_VALID (well-formed UTF-8), or
+  /// SG_TEXT_UNCHECKED: the host must look further, at a string that is not UTF-8 or a code
+  /// field's text that is not one of the interned codes (a long code, or no code at all).
+  int32_t state;
+  const char *bytes;
+  size_t length;
+} sg_text;
+
+#define SG_TEXT_NONE 0
+#define SG_TEXT_VALID 1
+#define SG_TEXT_UNCHECKED 2
+
+/// Records a hook returned, row after row: for every field of every row whether it has a
+/// value (`present`) and the value as a word (an integer, a decimal's bit pattern, a boolean as
+/// 0 or 1, a day number, a code's position, or a string's place in `text`: start in the high 32
+/// bits, length in the low). After the `rows` kept may follow one pending row, which the host
+/// keeps or drops; `texts` describes the pending row's text fields.
+typedef struct sg_output {
+  int fields;
+  size_t rows;
+  size_t capacity;
+  bool *present;
+  int64_t *words;
+  char *text;
+  size_t text_length;
+  size_t text_capacity;
+  bool pending;
+  size_t pending_text;
+  sg_text *texts;
+  /// How many of the pending row's text fields are SG_TEXT_UNCHECKED (their words still 0).
+  int unchecked;
+} sg_output;
+
+/// A buffer for rows of `fields` fields, with room for `capacity` rows; NULL without memory.
+sg_output *sg_output_new(int fields, size_t capacity);
+void sg_output_free(sg_output *out);
+/// Makes room for `rows` rows; false without memory.
+bool sg_output_reserve(sg_output *out, size_t rows);
+/// Starts a pending row of nulls, dropping any pending row before it; false without memory.
+bool sg_output_begin(sg_output *out);
+/// Copies `length` bytes of text into field `field` of the pending row; false without memory.
+bool sg_output_set_text(sg_output *out, int field, const char *bytes, size_t length);
+/// Sets field `field` of the pending row.
+static inline void sg_output_set_word(sg_output *out, int field, int64_t word) {
+  out->words[out->rows * (size_t)out->fields + (size_t)field] = word;
+}
+/// Keeps the pending row, or drops it (and its text).
+void sg_output_keep(sg_output *out);
+void sg_output_drop(sg_output *out);
+/// Removes every row.
+void sg_output_clear(sg_output *out);
+
+/// Why a field of a returned record does not fit (see `sg_read_row`).
+#define SG_MISFIT_TYPE 1
+#define SG_MISFIT_NOT_FINITE 2
+#define SG_MISFIT_FRACTION 3
+#define SG_MISFIT_DATE 4
+
+/// The first field, in schema order, that does not fit: which, why, and what kind of value it
+/// holds (SG_BOOLEAN, SG_INTEGER, SG_FLOAT, SG_STRING, or SG_OTHER with its Lua type).
+typedef struct sg_misfit {
+  int32_t field;
+  int32_t reason;
+  int32_t found;
+  int32_t found_lua_type;
+} sg_misfit;
+
+/// The addresses of the interned names, for building an `sg_shape_map`.
 void sg_key_pointers(lua_State *L, int keys_ref, int count, const void **out);
-/// Reads the record table at `index` into `out[0..<map->count]` in one traversal. Returns how
-/// many entries are not fields, or -1 if it is not a table, -2 if there is no stack space.
-int sg_read_record(lua_State *L, int index, const sg_key_map *map, sg_value *out);
+/// The bytes of the strings at `first...first + count - 1` of the referenced array (NULL for a
+/// value that is not a string).
+void sg_interned_texts(lua_State *L, int ref, int first, int count, const char **out);
+/// Reads the record table at `index` as `out`'s pending row in one traversal, converting each
+/// field to its kind; well-formed text is copied in, other text is left in `out->texts`.
+/// Returns 0; or how many entries are not fields; or -1 if it is not a table, -2 if there is no
+/// stack space, -3 if a field does not fit (described in `misfit`; fields before it are read),
+/// -4 without memory. On any status but 0 the host drops the pending row.
+int sg_read_row(lua_State *L, int index, const sg_shape_map *map, sg_output *out,
+                sg_misfit *misfit);
 /// The first key of the table at `index` that is not one of the interned fields, if it is a
 /// string (bytes NULL otherwise).
 void sg_extra_key(lua_State *L, int index, int keys_ref, int count, const char **bytes,
                   size_t *length);
+/// Whether `length` bytes are well-formed UTF-8.
+bool sg_valid_utf8(const char *bytes, size_t length);
 /// The line where the referenced function is defined, or 0.
 int sg_function_line(lua_State *L, int ref);
 

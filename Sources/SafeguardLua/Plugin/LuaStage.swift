@@ -112,7 +112,7 @@ public final class LuaStage: Stage {
     }
     var out: [Batch] = []
     for chunk in results {
-      out.append(chunk.kept.build())
+      out.append(chunk.kept)
       for (row, reason) in chunk.quarantined { context.quarantine(batch, rows: [row], reason: reason) }
       if chunk.dropped > 0 { context.drop(chunk.dropped, rule: "dropped by plugin") }
       if chunk.failed > 0 { context.drop(chunk.failed, rule: "plugin error") }

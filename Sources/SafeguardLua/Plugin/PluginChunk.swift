@@ -4,7 +4,7 @@ import SafeguardCore
 /// the worker's own task, so building runs in parallel too), records it asked to quarantine or
 /// that failed under `on_error: quarantine`, and counts of drops.
 struct PluginChunk {
-  var kept: RecordBuilder
+  var kept: Batch
   var quarantined: [(Int, String)] = []
   var dropped = 0
   var failed = 0
@@ -13,49 +13,77 @@ struct PluginChunk {
     _ worker: PluginWorker, batch: Batch, rows: Range<Int>, shape: RecordShape, batchHook: Bool,
     policy: ErrorPolicy, sources: SourceFiles
   ) throws -> PluginChunk {
-    var chunk = PluginChunk(
-      kept: RecordBuilder(stream: batch.stream, schema: batch.schema, capacity: rows.count))
-    let records = rows.map { row in batch.columns.map { $0.value(at: row) } }
-    if batchHook {
-      do {
-        try worker.recoverIfSpent()
-        let origin = rows.first.map { sources.location(batch.origins[$0]) }
-        let out = try worker.plugin.callRecords(
-          "batch", records: records, shape: shape, extra: [.reference(worker.context.table)], origin: origin)
-        // A batch hook may return fewer or more records; they keep the first row's origin.
-        let origin0 = batch.origins[rows.lowerBound]
-        for record in out { chunk.kept.append(record, origin: origin0) }
-        if out.count < records.count { chunk.dropped = records.count - out.count }
-      } catch {
-        try chunk.fail(error, rows: Array(rows), policy: policy)
-      }
-      return chunk
+    guard batchHook || worker.plugin.hooks.contains("record") else {
+      return PluginChunk(kept: batch.selecting(Array(rows)))
     }
-    guard worker.plugin.hooks.contains("record") else {
-      for (record, row) in zip(records, rows) { chunk.kept.append(record, origin: batch.origins[row]) }
-      return chunk
-    }
-    for (record, row) in zip(records, rows) {
-      let origin = batch.origins[row]
-      do {
-        try worker.recoverIfSpent()
-        let result = try worker.plugin.callRecord(
-          "record", record: record, shape: shape, extra: [.reference(worker.context.table)],
-          origin: sources.location(origin))
-        if let reason = worker.context.takeQuarantine() {
-          chunk.quarantined.append((row, "plugin: \(reason)"))
-          continue
+    var chunk = PluginChunk(kept: Batch(stream: batch.stream, schema: batch.schema))
+    let output = RecordOutput(stream: batch.stream, schema: batch.schema, capacity: rows.count)
+    try batch.withPinnedColumns { columns in
+      if batchHook {
+        try chunk.callBatch(worker, columns: columns, rows: rows, shape: shape, into: output, policy: policy)
+        {
+          sources.location(batch.origins[$0])
         }
-        switch result {
-        case .keep(let values): chunk.kept.append(values, origin: origin)
-        case .drop: chunk.dropped += 1
+      } else {
+        for row in rows {
+          try chunk.callRecord(worker, columns: columns, row: row, shape: shape, into: output, policy: policy)
+          {
+            sources.location(batch.origins[$0])
+          }
         }
-      } catch {
-        _ = worker.context.takeQuarantine()
-        try chunk.fail(error, rows: [row], policy: policy)
       }
     }
+    chunk.kept = output.build()
     return chunk
+  }
+
+  /// One `record` call: the record goes on, is dropped, or is quarantined.
+  private mutating func callRecord(
+    _ worker: PluginWorker, columns: PinnedColumns, row: Int, shape: RecordShape,
+    into output: RecordOutput, policy: ErrorPolicy, location: (Int) -> SourceLocation
+  ) throws {
+    do throws(PluginError) {
+      try worker.recoverIfSpent()
+      let kept: Bool
+      do {
+        kept = try worker.plugin.callRecord(
+          "record", row: row, of: columns, shape: shape, extra: worker.hookArguments, into: output)
+      } catch {
+        throw error.from(location(row))
+      }
+      if let reason = worker.context.takeQuarantine() {
+        quarantined.append((row, "plugin: \(reason)"))
+      } else if kept {
+        output.keepPending(origin: columns.batch.origins[row])
+      } else {
+        dropped += 1
+      }
+    } catch {
+      _ = worker.context.takeQuarantine()
+      try fail(error, rows: [row], policy: policy)
+    }
+  }
+
+  /// One `batch` call for all the rows: a batch hook may return fewer or more records; they
+  /// keep the first row's origin. A failure fails every row.
+  private mutating func callBatch(
+    _ worker: PluginWorker, columns: PinnedColumns, rows: Range<Int>, shape: RecordShape,
+    into output: RecordOutput, policy: ErrorPolicy, location: (Int) -> SourceLocation
+  ) throws {
+    do throws(PluginError) {
+      try worker.recoverIfSpent()
+      do {
+        try worker.plugin.callRecords(
+          "batch", rows: rows, of: columns, shape: shape, extra: worker.hookArguments, into: output,
+          origin: columns.batch.origins[rows.lowerBound])
+      } catch {
+        throw error.from(location(rows.lowerBound))
+      }
+      if output.count < rows.count { dropped = rows.count - output.count }
+    } catch {
+      output.removeAll()
+      try fail(error, rows: Array(rows), policy: policy)
+    }
   }
 
   /// Applies the stage's `on_error` policy to rows whose hook call failed.
@@ -65,5 +93,15 @@ struct PluginChunk {
     case .quarantine: quarantined += rows.map { ($0, error.description) }
     case .drop: failed += rows.count
     }
+  }
+}
+
+extension PluginError {
+  /// The error for a record (or the first of a slice) read at `origin`: made only when a call
+  /// fails, so that records that succeed cost no lookup of their file.
+  fileprivate func from(_ origin: SourceLocation) -> PluginError {
+    var error = self
+    error.origin = origin
+    return error
   }
 }

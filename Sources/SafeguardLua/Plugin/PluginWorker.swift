@@ -4,7 +4,11 @@ import SafeguardCore
 /// is rebuilt, and its `init` hook run again, before its next call.
 final class PluginWorker {
   let plugin: LuaPlugin
-  private(set) var context: PluginContext
+  private(set) var context: PluginContext {
+    didSet { hookArguments = [.reference(context.table)] }
+  }
+  /// What follows the record in every hook call: `ctx`. Made once per context, not per call.
+  private(set) var hookArguments: [LuaArgument] = []
   private let services: PluginServices
   private let stage: String
   private let config: LuaValue
@@ -19,6 +23,7 @@ final class PluginWorker {
       try PluginLibrary.install(in: state, services: services)
     }
     context = try Self.makeContext(plugin, services: services, stage: stage)
+    hookArguments = [.reference(context.table)]
     try initialise()
   }
 
