@@ -29,7 +29,8 @@ struct OverlayReport {
     let measureWidths = tables.measureColumns.map(\.names.count)
     let measureNames = tables.measureColumns.flatMap(\.names)
     let childSchema = tables.childSchema
-    let childNames = childSchema.names
+    let childColumns = childSchema.count
+    let hookNames = tables.hookColumnNames
     let areaSchema = tables.areaSchema
     let areaWidth = areaSchema.count - 4
     let bands = options.bands.bands
@@ -92,7 +93,7 @@ struct OverlayReport {
           let values = try indicators(
             namedRow(
               p, age: age, band: band, area: area, child: child, countYear, count3y, presentYear, present3y,
-              trioYear, trio3y, measures, tally: tally))
+              trioYear, trio3y, measures, tally: tally, names: hookNames))
           for (i, indicator) in options.indicators.enumerated() {
             indicatorValues[i] = Self.typed(values[indicator.name] ?? .null, indicator.type)
           }
@@ -176,7 +177,7 @@ struct OverlayReport {
         for value in indicatorValues.prefix(options.indicators.count) { _ = builders[next()].append(value) }
         if !options.score.isEmpty { builders[next()].appendDecimal(score) }
         for value in measures { builders[next()].appendInteger(Int64(value)) }
-        assert(b == childNames.count)
+        assert(b == childColumns)
         rows += 1
         if rows == Self.batchRows {
           childBatches.append(Self.batch(options.childTable, childSchema, &builders, rows: rows))
@@ -196,39 +197,32 @@ struct OverlayReport {
   }
 
   /// The row the indicators hook sees: the child table's columns but the pseudonym, the
-  /// indicators and the score.
+  /// indicators and the score, named as the child table names them.
   private func namedRow(
     _ p: Int, age: Int, band: Int, area: Int32, child: Int32, _ countYear: [Int], _ count3y: [Int],
     _ presentYear: [Bool], _ present3y: [Bool], _ trioYear: Int, _ trio3y: Int, _ measures: [Int],
-    tally: FactorTally
+    tally: FactorTally, names: [String]
   ) -> [(name: String, value: Value)] {
     let period = options.windows.periods[p]
-    var row: [(name: String, value: Value)] = [
-      ("period_start", .date(period.yearStart)), ("period_end", .date(period.end)),
-      ("age", .integer(Int64(age))),
-      ("age_band", .string(options.bands.bands[band].label)),
-      ("lsoa", area >= 0 ? .string(accumulator.areas.names[Int(area)]) : .null),
+    var values: [Value] = [
+      .date(period.yearStart), .date(period.end), .integer(Int64(age)),
+      .string(options.bands.bands[band].label),
+      area >= 0 ? .string(accumulator.areas.names[Int(area)]) : .null,
     ]
-    for (f, factor) in options.factors.enumerated() {
-      row += [
-        ("\(factor.name)_count_year", .integer(Int64(countYear[f]))),
-        ("\(factor.name)_count_3y", .integer(Int64(count3y[f]))),
-        ("\(factor.name)_year", .boolean(presentYear[f])), ("\(factor.name)_3y", .boolean(present3y[f])),
-        (
-          "\(factor.name)_latest", tally.latest(child: child, factor: f, period: p).map { .date($0) } ?? .null
-        ),
+    for f in options.factors.indices {
+      values += [
+        .integer(Int64(countYear[f])), .integer(Int64(count3y[f])), .boolean(presentYear[f]),
+        .boolean(present3y[f]), tally.latest(child: child, factor: f, period: p).map { .date($0) } ?? .null,
       ]
     }
     if !options.toxicTrio.isEmpty {
-      row += [
-        ("trio_factors_year", .integer(Int64(trioYear))), ("trio_factors_3y", .integer(Int64(trio3y))),
-        ("toxic_trio_year", .boolean(trioYear == 3)), ("toxic_trio_3y", .boolean(trio3y == 3)),
+      values += [
+        .integer(Int64(trioYear)), .integer(Int64(trio3y)), .boolean(trioYear == 3), .boolean(trio3y == 3),
       ]
     }
-    for (name, value) in zip(tables.measureColumns.flatMap(\.names), measures) {
-      row.append((name, .integer(Int64(value))))
-    }
-    return row
+    values += measures.map { .integer(Int64($0)) }
+    assert(names.count == values.count)
+    return Array(zip(names, values)).map { (name: $0.0, value: $0.1) }
   }
 
   /// Every period × area × band, zeros included, sorted by period, area code and band.

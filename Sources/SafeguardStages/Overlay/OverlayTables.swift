@@ -58,6 +58,13 @@ struct OverlayTables: Sendable {
     return Schema(fields)
   }
 
+  /// The child table's columns the indicators hook sees, in order: all but the pseudonym, the
+  /// indicators and the score.
+  var hookColumnNames: [String] {
+    let hidden = Set(["child_id", "score"] + options.indicators.map(\.name))
+    return childSchema.names.filter { !hidden.contains($0) }
+  }
+
   var areaSchema: Schema {
     var fields = [
       Field("period_start", .date), Field("period_end", .date), Field("lsoa", .string),

@@ -45,12 +45,6 @@ struct PseudonymIndex: Sendable {
     }
   }
 
-  mutating func intern(_ text: String) -> Int32 {
-    var column = StringColumn()
-    column.append(text)
-    return intern(column, 0)!
-  }
-
   private static func hexKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Key? {
     guard bytes.count == 32 else { return nil }
     var high: UInt64 = 0

@@ -73,41 +73,49 @@ struct RowFilter: Sendable {
     }
   }
 
-  /// The rows of a batch that match, as a mask (all true without conditions).
+  /// The rows of a batch that match, as a mask (all true without conditions). Each
+  /// condition's values are turned into the column's own representation once per batch
+  /// (code positions, day numbers, bytes), so the per-row test makes no text.
   func mask(_ batch: Batch) -> [Bool] {
     var mask = [Bool](repeating: true, count: batch.count)
     for condition in conditions {
       guard let column = batch.column(condition.field) else {
         return [Bool](repeating: false, count: batch.count)
       }
+      let values = condition.values
+      let matches: (Int) -> Bool
+      switch column.values {
+      case .code(let indices, let list):
+        let wanted = Set(values.compactMap { list.index(of: $0.description).map(Int32.init) })
+        matches = { wanted.contains(indices[$0]) }
+      case .boolean(let flags):
+        let wanted = Set(values.compactMap { if case .boolean(let b) = $0 { b } else { nil } })
+        matches = { wanted.contains(flags[$0]) }
+      case .integer(let numbers):
+        let wanted = Set(values.compactMap { if case .integer(let n) = $0 { n } else { nil } })
+        matches = { wanted.contains(numbers[$0]) }
+      case .decimal(let numbers):
+        let wanted = Set(
+          values.compactMap { value -> Double? in
+            switch value {
+            case .integer(let n): Double(n)
+            case .decimal(let d): d
+            default: nil
+            }
+          })
+        matches = { wanted.contains(numbers[$0]) }
+      case .date(let days):
+        let wanted = Set(values.compactMap { CivilDate.parseISO($0.description) })
+        matches = { wanted.contains(days[$0]) }
+      case .string(let strings):
+        let wanted = values.map { Array($0.description.utf8) }
+        matches = { row in strings.withBytes(at: row) { bytes in wanted.contains { $0.elementsEqual(bytes) } }
+        }
+      }
       for row in 0..<batch.count where mask[row] {
-        mask[row] = column.present[row] && Self.matches(column, row, condition.values)
+        mask[row] = column.present[row] && matches(row)
       }
     }
     return mask
-  }
-
-  private static func matches(_ column: Column, _ row: Int, _ values: [Value]) -> Bool {
-    switch column.values {
-    case .code(let indices, let list):
-      let code = list.codes[Int(indices[row])]
-      return values.contains { $0.description == code }
-    case .boolean(let flags): return values.contains(.boolean(flags[row]))
-    case .integer(let numbers):
-      return values.contains { if case .integer(let n) = $0 { n == numbers[row] } else { false } }
-    case .decimal(let numbers):
-      return values.contains {
-        switch $0 {
-        case .integer(let n): Double(n) == numbers[row]
-        case .decimal(let d): d == numbers[row]
-        default: false
-        }
-      }
-    case .date(let days): return values.contains { CivilDate.parseISO($0.description) == days[row] }
-    case .string(let strings):
-      return strings.withBytes(at: row) { bytes in
-        values.contains { $0.description.utf8.elementsEqual(bytes) }
-      }
-    }
   }
 }

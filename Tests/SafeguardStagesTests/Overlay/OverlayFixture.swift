@@ -86,13 +86,14 @@ enum OverlayFixture {
                                         count: active, where: { primary_need: N1 }, lasting: { more_than: 6 months } }
     """
 
-  static func stage(_ options: String = options, plugin: String? = nil, plugins: (any PluginProvider)? = nil)
-    throws -> Overlay
-  {
+  static func stage(
+    _ options: String = options, plugin: String? = nil, plugins: (any PluginProvider)? = nil,
+    onError: ErrorPolicy = .fail
+  ) throws -> Overlay {
     var diagnostics = Diagnostics()
     var spec = StageSpec(
       uses: "overlay", label: "overlay", options: try ConfigDocument.parse(options, file: "overlay.yaml"),
-      plugin: plugin, onError: .fail, location: SourceLocation(file: "overlay.yaml", line: 1))
+      plugin: plugin, onError: onError, location: SourceLocation(file: "overlay.yaml", line: 1))
     spec.referenceDate = reference
     spec.plugins = plugins
     let stage = Overlay(spec: spec, diagnostics: &diagnostics)
