@@ -7,11 +7,16 @@ public struct StageContext: Sendable {
   /// The stage's position in the definition (0-based) and its label for messages.
   public let index: Int
   public let label: String
+  /// The streams planned to reach this stage, as `plan` saw them when the definition loaded.
+  /// `plan` only checks; a stage derives its run state from these in `start`, so that one
+  /// loaded pipeline can run any number of times.
+  public let streams: StreamSchemas
 
-  public init(run: RunContext, index: Int, label: String) {
+  public init(run: RunContext, index: Int, label: String, streams: StreamSchemas = StreamSchemas()) {
     self.run = run
     self.index = index
     self.label = label
+    self.streams = streams
   }
 
   public var logger: Logger { run.logger }

@@ -44,7 +44,8 @@ public struct PipelineRunner: Sendable {
       referenceDate: definition.referenceDate)
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(
-      stages: pipeline.stages, specs: definition.stages, context: context, progress: progress)
+      stages: pipeline.stages, specs: definition.stages, planned: pipeline.plannedStreams, context: context,
+      progress: progress)
     progress.start()
     do {
       try await execute(driver: driver, context: context, record: &record)

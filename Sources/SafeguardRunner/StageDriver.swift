@@ -11,10 +11,12 @@ final class StageDriver: Sendable {
   private let progress: Progress
   private let acceptedRows = Mutex<[String: Int]>([:])
 
-  init(stages: [any Stage], specs: [StageSpec], context: RunContext, progress: Progress) {
+  init(
+    stages: [any Stage], specs: [StageSpec], planned: [StreamSchemas], context: RunContext, progress: Progress
+  ) {
     self.stages = stages
     self.run = context
-    self.contexts = specs.enumerated().map { context.stage($0, label: $1.label) }
+    self.contexts = specs.enumerated().map { context.stage($0, label: $1.label, streams: planned[$0]) }
     self.progress = progress
   }
 

@@ -129,7 +129,6 @@ public final class Deidentify: Stage {
 
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
     var out = StreamSchemas()
-    var schemas: [String: Schema] = [:]
     for name in streams.names {
       guard let input = streams[name] else { continue }
       guard let rule = rules[name] else {
@@ -140,7 +139,6 @@ public final class Deidentify: Stage {
       }
       let schema = DeidentifyPlan.outputSchema(rule, input: input, bands: bands)
       DeidentifyPlan.check(rule, input: input, output: schema, stage: label, diagnostics: &diagnostics)
-      schemas[name] = schema
       out[name] = schema
     }
     for name in rules.keys.sorted() where streams[name] == nil {
@@ -160,11 +158,15 @@ public final class Deidentify: Stage {
           at: location)
       }
     }
-    state.withLock { $0.schemas = schemas }
     return out
   }
 
   public func start(context: StageContext) async throws {
+    var schemas: [String: Schema] = [:]
+    for name in context.streams.names {
+      guard let input = context.streams[name], let rule = rules[name] else { continue }
+      schemas[name] = DeidentifyPlan.outputSchema(rule, input: input, bands: bands)
+    }
     try context.run.useKey(fingerprint: hasher.fingerprint)
     let areas =
       usesAreas ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes) : nil
@@ -173,9 +175,9 @@ public final class Deidentify: Stage {
     let redactor =
       try rules.values.contains { !$0.redact.isEmpty }
       ? plugins.map { try $0.start(plugin!, context: context) } : nil
+    // A fresh link index each run: a register read in an earlier run links nothing now.
     state.withLock {
-      $0.deidentifier = deidentifier
-      $0.redactor = redactor
+      $0 = State(schemas: schemas, deidentifier: deidentifier, redactor: redactor)
     }
   }
 
