@@ -9,12 +9,14 @@ public struct StageCounts: Sendable, Hashable, Codable {
   public var quarantined = 0
   public var droppedByRule: [String: Int] = [:]
   public var counters: [String: Int] = [:]
+  /// Person linkage by stream, then person role (stages that pseudonymise persons).
+  public var linkage: [String: [String: LinkageCounts]] = [:]
 
   public init() {}
 
   enum CodingKeys: String, CodingKey {
     case recordsIn = "records_in", recordsOut = "records_out", dropped, quarantined
-    case droppedByRule = "dropped_by_rule", counters
+    case droppedByRule = "dropped_by_rule", counters, linkage
   }
 }
 
@@ -44,6 +46,12 @@ public final class RunCounters: Sendable {
 
   public func add(stage: Int, counter: String, _ n: Int) {
     stages.withLock { $0[stage, default: StageCounts()].counters[counter, default: 0] += n }
+  }
+
+  public func add(stage: Int, stream: String, role: String, linkage: LinkageCounts) {
+    stages.withLock {
+      $0[stage, default: StageCounts()].linkage[stream, default: [:]][role, default: .init()].add(linkage)
+    }
   }
 
   public func counts(stage: Int) -> StageCounts { stages.withLock { $0[stage] ?? StageCounts() } }

@@ -36,6 +36,11 @@ public struct StageContext: Sendable {
     run.counters.add(stage: index, dropped: count, rule: rule)
   }
 
+  /// Adds how one person role's records of a stream were linked.
+  public func linkage(stream: String, role: String, _ counts: LinkageCounts) {
+    run.counters.add(stage: index, stream: stream, role: role, linkage: counts)
+  }
+
   /// Adds to a named counter that appears in the run summary under this stage.
   public func count(_ name: String, _ n: Int = 1) {
     run.counters.add(stage: index, counter: name, n)
