@@ -67,8 +67,8 @@ public final class RunContext: Sendable {
     }
   }
 
-  /// A context for one stage.
-  public func stage(_ index: Int, label: String) -> StageContext {
-    StageContext(run: self, index: index, label: label)
+  /// A context for one stage, with the schemas of the streams planned to reach it.
+  public func stage(_ index: Int, label: String, streams: StreamSchemas = StreamSchemas()) -> StageContext {
+    StageContext(run: self, index: index, label: label, streams: streams)
   }
 }

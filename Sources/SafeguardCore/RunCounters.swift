@@ -16,6 +16,8 @@ public struct StageCounts: Sendable, Hashable, Codable {
   public var firstSetAsideReason: String?
   /// Calls of aggregate plugin hooks (the overlay's `indicators`), by hook.
   public var hooks: [String: HookCalls] = [:]
+  /// Person linkage by stream, then person role (stages that pseudonymise persons).
+  public var linkage: [String: [String: LinkageCounts]] = [:]
 
   public init() {}
 
@@ -25,7 +27,7 @@ public struct StageCounts: Sendable, Hashable, Codable {
   enum CodingKeys: String, CodingKey {
     case recordsIn = "records_in", recordsOut = "records_out", dropped, quarantined
     case droppedByRule = "dropped_by_rule", counters, setAside = "set_aside"
-    case firstSetAsideReason = "first_set_aside_reason", hooks
+    case firstSetAsideReason = "first_set_aside_reason", hooks, linkage
   }
 }
 
@@ -84,4 +86,11 @@ public final class RunCounters: Sendable {
 
   /// The counters a plugin file kept, over every stage that ran it.
   public func counters(plugin: String) -> [String: Int] { state.withLock { $0.plugins[plugin] ?? [:] } }
+
+  public func add(stage: Int, stream: String, role: String, linkage: LinkageCounts) {
+    state.withLock {
+      $0.stages[stage, default: StageCounts()].linkage[stream, default: [:]][role, default: .init()].add(
+        linkage)
+    }
+  }
 }

@@ -7,11 +7,16 @@ public struct StageContext: Sendable {
   /// The stage's position in the definition (0-based) and its label for messages.
   public let index: Int
   public let label: String
+  /// The streams planned to reach this stage, as `plan` saw them when the definition loaded.
+  /// `plan` only checks; a stage derives its run state from these in `start`, so that one
+  /// loaded pipeline can run any number of times.
+  public let streams: StreamSchemas
 
-  public init(run: RunContext, index: Int, label: String) {
+  public init(run: RunContext, index: Int, label: String, streams: StreamSchemas = StreamSchemas()) {
     self.run = run
     self.index = index
     self.label = label
+    self.streams = streams
   }
 
   public var logger: Logger { run.logger }
@@ -46,6 +51,11 @@ public struct StageContext: Sendable {
   /// count against `max_quarantine`. Reporting the same hook again adds to it.
   public func report(hook: String, _ calls: HookCalls) {
     run.counters.add(stage: index, hook: hook, calls)
+  }
+
+  /// Adds how one person role's records of a stream were linked.
+  public func linkage(stream: String, role: String, _ counts: LinkageCounts) {
+    run.counters.add(stage: index, stream: stream, role: role, linkage: counts)
   }
 
   /// Adds to a named counter that appears in the run summary under this stage.

@@ -44,8 +44,8 @@ public struct PipelineRunner: Sendable {
       referenceDate: definition.referenceDate)
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(
-      stages: pipeline.stages, specs: definition.stages, inputs: definition.inputs.map(\.name),
-      context: context,
+      stages: pipeline.stages, specs: definition.stages, planned: pipeline.plannedStreams,
+      inputs: definition.inputs.map(\.name), context: context,
       progress: progress)
     progress.start()
     do {

@@ -15,11 +15,14 @@ final class StageDriver: Sendable {
   private let acceptedRows = Mutex<[String: Int]>([:])
   private let madeStreams = Mutex<MadeStreams>(MadeStreams())
 
-  init(stages: [any Stage], specs: [StageSpec], inputs: [String], context: RunContext, progress: Progress) {
+  init(
+    stages: [any Stage], specs: [StageSpec], planned: [StreamSchemas], inputs: [String], context: RunContext,
+    progress: Progress
+  ) {
     self.stages = stages
     self.specs = specs
     self.run = context
-    self.contexts = specs.enumerated().map { context.stage($0, label: $1.label) }
+    self.contexts = specs.enumerated().map { context.stage($0, label: $1.label, streams: planned[$0]) }
     self.progress = progress
     self.inputs = Set(inputs)
   }

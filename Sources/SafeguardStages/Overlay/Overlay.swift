@@ -116,11 +116,6 @@ public final class Overlay: Stage {
     }
     out[options.childTable] = tables.childSchema
     out[options.areaTable] = tables.areaSchema
-    let accumulator = OverlayAccumulator(options: options, schemas: streams)
-    state.withLock {
-      $0.tables = tables
-      $0.accumulator = accumulator
-    }
     return out
   }
 
@@ -144,9 +139,14 @@ public final class Overlay: Stage {
   }
 
   public func start(context: StageContext) async throws {
-    guard !options.indicators.isEmpty, let plugin, let plugins else { return }
-    let hook = try plugins.start(plugin, context: context)
-    state.withLock { $0.indicatorHook = hook }
+    var hook: (any AttachedPlugin)?
+    if !options.indicators.isEmpty, let plugin, let plugins {
+      hook = try plugins.start(plugin, context: context)
+    }
+    let fresh = State(
+      accumulator: OverlayAccumulator(options: options, schemas: context.streams),
+      tables: OverlayTables(options: options, schemas: context.streams), indicatorHook: hook)
+    state.withLock { $0 = fresh }
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
