@@ -1,3 +1,4 @@
+import Foundation
 import SafeguardCore
 import SafeguardRunner
 
@@ -21,6 +22,9 @@ struct RunReport {
       if c.quarantined > 0 { line += ", quarantined \(c.quarantined)" }
       Swift.print(line)
     }
+    let linkage = LinkageReport(stages: record.stages)
+    for line in linkage.lines { Swift.print(line) }
+    for warning in linkage.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
     Swift.print("  outputs: \(outcome.directory)/")
     if let summary = outcome.summaryPath { Swift.print("  summary: \(summary)") }
   }
