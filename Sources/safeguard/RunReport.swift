@@ -1,3 +1,4 @@
+import Foundation
 import SafeguardCore
 import SafeguardRunner
 
@@ -9,6 +10,9 @@ struct RunReport {
 
   func print() {
     for line in lines() { Swift.print(line) }
+    for warning in LinkageReport(stages: outcome.record.stages).warnings {
+      FileHandle.standardError.write(Data((warning + "\n").utf8))
+    }
   }
 
   func lines() -> [String] {
@@ -40,6 +44,7 @@ struct RunReport {
         lines.append(line)
       }
     }
+    lines += LinkageReport(stages: record.stages).lines
     lines.append("  outputs: \(outcome.directory)/")
     if let summary = outcome.summaryPath { lines.append("  summary: \(summary)") }
     return lines
