@@ -70,7 +70,8 @@ let package = Package(
       name: "SafeguardBenchmarks",
       dependencies: [
         "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting", "SafeguardLua",
-        "SafeguardRunner", "SafeguardSynth", .product(name: "Crypto", package: "swift-crypto"),
+        "SafeguardRunner", "SafeguardSynth", "SafeguardSpatial",
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict
     ),
