@@ -19,7 +19,7 @@
 /// below 10 events, Byar's from 10, as `RateInterval`) is above the overall rate, else high at
 /// 95% when its 95% limit is, and low likewise with the upper limits. Below 10 events the flag
 /// and the lines are the same exact relation; from 10 up the flag uses Byar's approximation to
-/// it, so an area within Byar's error (under 0.1% of the count) of a line may be flagged on the
+/// it, so an area within Byar's error of a line (at most 0.06 events) may be flagged on the
 /// other side of it than the plot shows.
 public struct FunnelPlot: Sendable {
   /// Where an area falls against the overall rate.
