@@ -122,6 +122,22 @@ import Testing
     #expect((analysis.missing, analysis.islands, analysis.tested) == (1, 1, 34))
   }
 
+  @Test func tinyAndEmptyMapsGiveWhatTheyCanWithoutCrashing() async throws {
+    for count in 0...4 {
+      let lists = (0..<count).map { area in [area - 1, area + 1].filter { $0 >= 0 && $0 < count } }
+      let weights = SpatialWeights(ids: (0..<count).map { "T\($0)" }, neighbourLists: lists)
+      let values = (0..<count).map { Optional(Double($0 * $0)) }
+      let analysis = try await HotspotAnalysis(
+        values: values, weights: weights, options: .init(permutations: 99, seed: 1))
+      #expect(analysis.areas.count == count)
+      #expect((analysis.global != nil) == (count >= 4), "global Moran needs 4 areas")
+      #expect(analysis.areas.allSatisfy { ($0.localMoran != nil) == (count >= 3) }, "\(count) areas")
+      let allMissing = try await HotspotAnalysis(
+        values: Array(repeating: nil, count: count), weights: weights, options: .init(permutations: 9))
+      #expect(allMissing.missing == count && allMissing.global == nil)
+    }
+  }
+
   @Test func aVariableThatDoesNotVaryHasNoStatisticsAndNoHotSpots() async throws {
     let lattice = Lattice(rows: 5, columns: 5)
     let analysis = try await HotspotAnalysis(
