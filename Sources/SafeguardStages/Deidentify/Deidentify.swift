@@ -165,7 +165,7 @@ public final class Deidentify: Stage {
   }
 
   public func start(context: StageContext) async throws {
-    try context.run.useKey(fingerprint: hasher.fingerprint)
+    try context.run.useKey(hasher)
     let areas =
       usesAreas ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes) : nil
     let deidentifier = RowDeidentifier(
