@@ -94,6 +94,6 @@ let package = Package(
       name: "SafeguardRunnerTests",
       dependencies: ["SafeguardRunner", "SafeguardSynth", "SafeguardTesting"]
     ),
-    .testTarget(name: "SafeguardCLITests", dependencies: ["SafeguardSynth"]),
+    .testTarget(name: "SafeguardCLITests", dependencies: ["SafeguardSynth", "SafeguardTesting"]),
   ]
 )
