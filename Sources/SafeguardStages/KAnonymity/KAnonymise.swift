@@ -184,6 +184,6 @@ public final class KAnonymise: Stage {
       stage: label, k: k, linkability: linkability,
       search: ReleaseSearch(k: k, suppressionLimit: suppressionLimit, linkLimit: linkLimit),
       protected: planned.withLock { $0 }, areas: areas.withLock { $0 })
-    return try release.publish(batches, context: context)
+    return try await release.publish(batches, context: context)
   }
 }

@@ -71,35 +71,32 @@ struct ProfileClasses {
     var classOf = [Int32](repeating: -1, count: domain.entityCount)
     var size: [Int] = []
     var representative: [Int] = []
-    var nextWithHash: [Int32] = []
-    var headByHash: [UInt64: Int32] = [:]
-    headByHash.reserveCapacity(domain.entityCount)
+    var hashes: [UInt64] = []
+    var table = MixedKeyTable(capacity: domain.entityCount)
     tokens.withUnsafeMutableBufferPointer { tokens in
       for e in 0..<domain.entityCount {
         let range = domain.start[e]..<domain.start[e + 1]
         Self.sort(tokens, range)
         var hash = UInt64(range.count) &* 0x9E37_79B9_7F4A_7C15
         for i in range { hash = Self.mix(hash ^ tokens[i]) }
-        let head = headByHash[hash] ?? -1
-        var candidate = head
-        while candidate >= 0 {
-          let other = representative[Int(candidate)]
-          let otherRange = domain.start[other]..<domain.start[other + 1]
-          if otherRange.count == range.count, zip(range, otherRange).allSatisfy({ tokens[$0] == tokens[$1] })
-          {
-            break
-          }
-          candidate = nextWithHash[Int(candidate)]
-        }
-        if candidate < 0 {
-          candidate = Int32(size.count)
-          size.append(0)
-          representative.append(e)
-          nextWithHash.append(head)
-          headByHash[hash] = candidate
-        }
-        size[Int(candidate)] += 1
-        classOf[e] = candidate
+        // Equal hashes are compared token by token: a collision opens a class of its own.
+        let found = table.find(
+          hash,
+          matches: { candidate in
+            guard hashes[Int(candidate)] == hash else { return false }
+            let other = representative[Int(candidate)]
+            let otherRange = domain.start[other]..<domain.start[other + 1]
+            return otherRange.count == range.count
+              && zip(range, otherRange).allSatisfy { tokens[$0] == tokens[$1] }
+          },
+          insert: {
+            size.append(0)
+            representative.append(e)
+            hashes.append(hash)
+            return Int32(size.count - 1)
+          })
+        size[Int(found)] += 1
+        classOf[e] = found
       }
     }
     self.classOf = classOf

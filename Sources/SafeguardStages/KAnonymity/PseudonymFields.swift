@@ -16,7 +16,9 @@ enum PseudonymFields {
   static func number(
     _ streams: [EncodedStream], context: StageContext, stage: String
   ) throws(RunError) -> (entities: [[[Int32]]], count: Int) {
-    var index: [UInt128: Int32] = [:]
+    let capacity = streams.reduce(0) { $0 + $1.count * $1.pseudonymFields.count }
+    var table = MixedKeyTable(capacity: capacity)
+    var keys: [UInt128] = []
     var all: [[[Int32]]] = []
     for stream in streams {
       var fields: [[Int32]] = []
@@ -39,20 +41,20 @@ enum PseudonymFields {
                   + "pseudonym (32 hex digits), from \(origin.file) line \(origin.line); name the fields that "
                   + "hold pseudonyms under 'pseudonyms'")
             }
-            if let number = index[pseudonym] {
-              numbers.append(number)
-            } else {
-              let number = Int32(index.count)
-              index[pseudonym] = number
-              numbers.append(number)
-            }
+            numbers.append(
+              table.find(
+                UInt64(truncatingIfNeeded: pseudonym), matches: { keys[Int($0)] == pseudonym },
+                insert: {
+                  keys.append(pseudonym)
+                  return Int32(keys.count - 1)
+                }))
           }
         }
         fields.append(numbers)
       }
       all.append(fields)
     }
-    return (all, index.count)
+    return (all, keys.count)
   }
 
   /// The value of 32 hex digits (either case), or nil.

@@ -13,6 +13,9 @@ enum ReleasedStream {
     let dropped = result.evaluation.dropped[s]
     let removed = result.evaluation.removed
     let entities = domain.entities[s]
+    // A pseudonym is derived once per person or household, not once per record.
+    var derived = [UInt128](repeating: 0, count: key == nil ? 0 : domain.entityCount)
+    var isDerived = [Bool](repeating: false, count: derived.count)
     var out: [Batch] = []
     var offset = 0  // the first row of the current batch, counted across the stream
     for batch in stream.batches {
@@ -45,13 +48,15 @@ enum ReleasedStream {
             builder.appendNull()
             continue
           }
-          strings.withBytes(at: i) { bytes in
-            guard let key, let value = PseudonymFields.parse(bytes) else {
-              builder.appendString(bytes: bytes)
-              return
-            }
-            Pseudonym(key.derive(value, domain: stream.name)).withHexUTF8 { builder.appendString(bytes: $0) }
+          guard let key else {
+            strings.withBytes(at: i) { builder.appendString(bytes: $0) }
+            continue
           }
+          if !isDerived[Int(e)], let value = strings.withBytes(at: i, PseudonymFields.parse) {
+            derived[Int(e)] = key.derive(value, domain: stream.name)
+            isDerived[Int(e)] = true
+          }
+          Pseudonym(derived[Int(e)]).withHexUTF8 { builder.appendString(bytes: $0) }
         }
         kept.columns[position] = builder.build()
       }
