@@ -22,6 +22,15 @@ struct ReleaseSearch {
     var levels = domain.streams.map { [Int](repeating: 0, count: $0.hierarchies.count) }
     var next = [Int](repeating: 0, count: domain.streams.count)
     var classes = domain.streams.indices.map { domain.streams[$0].classes(at: levels[$0]) }
+    // First each stream alone, record by record, which is cheap: while more than the limit of
+    // its records sit in classes smaller than k, so many are suppressed whatever the profiles
+    // (every pseudonym on such a record has a profile rarer than k, so the record ends up
+    // standing alone in a class of fewer than k people).
+    for s in domain.streams.indices {
+      while classes[s].rowsInClasses(smallerThan: k) > suppressionLimit, step(s, &levels, &next, domain) {
+        classes[s] = domain.streams[s].classes(at: levels[s])
+      }
+    }
     var evaluation = domain.evaluate(classes, k: k)
     while true {
       var chosen: Int?
@@ -34,19 +43,25 @@ struct ReleaseSearch {
         }
       }
       guard let s = chosen else { break }
-      let stream = domain.streams[s]
-      while next[s] < stream.plan.count {
-        let q = stream.plan[next[s]]
-        next[s] += 1
-        if levels[s][q] < stream.hierarchies[q].maxLevel {
-          levels[s][q] += 1
-          break
-        }
-      }
-      classes[s] = stream.classes(at: levels[s])
+      _ = step(s, &levels, &next, domain)
+      classes[s] = domain.streams[s].classes(at: levels[s])
       evaluation = domain.evaluate(classes, k: k)
     }
     return Result(levels: levels, classes: classes, evaluation: evaluation)
+  }
+
+  /// Takes a stream's next generalisation step; false when its plan is exhausted.
+  private func step(_ s: Int, _ levels: inout [[Int]], _ next: inout [Int], _ domain: LinkageDomain) -> Bool {
+    let stream = domain.streams[s]
+    while next[s] < stream.plan.count {
+      let q = stream.plan[next[s]]
+      next[s] += 1
+      if levels[s][q] < stream.hierarchies[q].maxLevel {
+        levels[s][q] += 1
+        return true
+      }
+    }
+    return false
   }
 
   /// How far a stream is over its limits: the records it would suppress beyond
