@@ -7,7 +7,8 @@ summed over ages 0-17:
 
     lsoa, children, domestic_abuse_year, substance_misuse_year, mental_health_year,
     toxic_trio_year, toxic_trio_3y, and <factor>_year, <factor>_3y for the child-held factors
-    young_carer, repeated_emergency_attendance, dental_extraction, permanent_exclusion
+    young_carer, repeated_emergency_attendance, dental_extraction, permanent_exclusion,
+    nursery_entitlement_not_taken_up, two_year_funding
 
 following docs/measures.md (periods, windows, episodes, the three linkage routes of adult-held
 records), docs/deidentification.md (identifier normalisation, the linkage rules and declared
@@ -94,7 +95,8 @@ Rules that had to be interpreted (the most literal reading was taken):
 13. Children whose area is empty are reported under an empty LSOA (shown as "(no area)" in
     mismatches); with the clean synthetic data there are none.
 14. Child-held factors count the records linked to the child dated in the window (the ED
-    factor at 3 or more); permanent exclusions are those whose type is permanent.
+    factor at 3 or more), with the definition's `where`; the nursery factors have no date (a
+    snapshot), so their records are dated on the reference date.
 """
 
 import csv
@@ -195,7 +197,8 @@ def compute(data_dir, reference_date, stats):
     load_relationships(register, children, inputs["relationships"], stats)
     windows = {"year": window(reference_date, 12), "3y": window(reference_date, 36)}
     present = factors_present(children, adult_records(register, households, inputs, stats),
-                              child_records(register, inputs, stats), windows, stats)
+                              child_records(register, inputs, reference_date, stats), windows,
+                              stats)
     count_other_links(register, inputs, stats)
     return area_table(children, present, reference_date, stats), register
 

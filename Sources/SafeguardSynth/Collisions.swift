@@ -35,7 +35,9 @@ enum CollisionPlanter {
       let area = areas[a]
       let children = area.persons.indices.filter { area.persons[$0].isChild }
       var atPostcode: [Int32: [Int]] = [:]
-      for child in children { atPostcode[area.spell(of: child, on: reference).postcode, default: []].append(child) }
+      for child in children {
+        atPostcode[area.spell(of: child, on: reference).postcode, default: []].append(child)
+      }
       var used = Set<Int>()
       for child in children where !used.contains(child) && rng.chance(rate / 2) {
         let household = area.household(of: child, on: reference)
@@ -47,7 +49,8 @@ enum CollisionPlanter {
         guard !partners.isEmpty else { continue }
         let partner = rng.pick(partners)
         // The younger of the two becomes the namesake of the elder.
-        let (younger, elder) = area.persons[child].dob >= area.persons[partner].dob ? (child, partner) : (partner, child)
+        let (younger, elder) =
+          area.persons[child].dob >= area.persons[partner].dob ? (child, partner) : (partner, child)
         let source = area.persons[elder]
         areas[a].persons[younger].forename = source.forename
         areas[a].persons[younger].surname = source.surname

@@ -39,8 +39,10 @@ extension World {
     let layout = ExtractLayout(
       "truth/collisions.csv", columns: ["kind", "person_id", "other_person_id"].map { ($0, CellRole.plain) })
     let rows = collisions.map {
-      (kind: $0.kind.rawValue, person: personID($0.person.area, $0.person.index),
-       other: personID($0.other.area, $0.other.index))
+      (
+        kind: $0.kind.rawValue, person: personID($0.person.area, $0.person.index),
+        other: personID($0.other.area, $0.other.index)
+      )
     }.sorted { ($0.kind, $0.person) < ($1.kind, $1.person) }
     return try write(layout, into: directory, faulty: false) { (w) throws(RunError) in
       for row in rows {

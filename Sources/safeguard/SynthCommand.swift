@@ -72,7 +72,8 @@ struct Synth: AsyncParsableCommand {
 
   func run() async throws {
     let options = SyntheticAuthority.Options(
-      children: children, seed: seed, dirtyRate: dirtyRate, collisionRate: collisionRate, referenceDate: CivilDate.parseISO(referenceDate)!)
+      children: children, seed: seed, dirtyRate: dirtyRate, collisionRate: collisionRate,
+      referenceDate: CivilDate.parseISO(referenceDate)!)
     let report = try SyntheticAuthority.generate(into: out, options: options)
     let seconds =
       Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18

@@ -85,7 +85,8 @@ import Testing
 
   /// JSON text with sorted keys, so that two decoded objects compare by content.
   static func canonical(_ object: Any) throws -> String {
-    String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    String(
+      decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
   }
 
   /// Every planted pair is two children with different NHS numbers; the register link that
@@ -108,7 +109,8 @@ import Testing
     #expect(person["new_persons"] as? Int == registerRows)
 
     let upnRefusals = "\(refused["upn"]!) by upn"
-    let nameRefusals = "\(refused["forename+surname+date_of_birth+postcode"]!) by forename+surname+date_of_birth+postcode"
+    let nameRefusals =
+      "\(refused["forename+surname+date_of_birth+postcode"]!) by forename+surname+date_of_birth+postcode"
     let warning = run.stderr.split(separator: "\n").first {
       $0.hasPrefix("warning: ") && $0.contains("'people' (person)") && $0.contains("refused")
     }

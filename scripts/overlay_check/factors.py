@@ -11,7 +11,7 @@ from .registers import find
 FOREVER = float("inf")
 TRIO = ("domestic_abuse", "substance_misuse", "mental_health")
 CHILD_FACTORS = ("young_carer", "repeated_emergency_attendance", "dental_extraction",
-                 "permanent_exclusion")
+                 "permanent_exclusion", "nursery_entitlement_not_taken_up", "two_year_funding")
 # The factors' at_least in neglect-overlay.yaml (default 1).
 AT_LEAST = {"repeated_emergency_attendance": 3}
 
@@ -91,29 +91,37 @@ def adult_records(register, households, inputs, stats):
             yield ("mental_health", patients, None) + dates
 
 
-def child_records(register, inputs, stats):
+def child_records(register, inputs, reference_date, stats):
     """(factor, person, date) for every record of a child-held factor, with the registered
-    person it links to (None when it links to nobody in the register)."""
-    sources = [
-        ("young_carer", "young_carers", "young_carers.carer", "date_identified", None),
-        ("repeated_emergency_attendance", "ed_attendances", "ed_attendances.patient",
-         "arrival_date", None),
-        ("dental_extraction", "dental_extractions", "dental_extractions.patient",
-         "procedure_date", None),
-        ("permanent_exclusion", "school_exclusions", "school_exclusions.pupil", "start_date",
-         ("exclusion_type", "permanent")),
-    ]
-    for factor, stream, role, date, where in sources:
+    person it links to (None when it links to nobody in the register). A factor without a
+    date (a snapshot: funded nursery places this term) dates its records on the reference
+    date."""
+    sources = {
+        "young_carers": [("young_carer", "date_identified", {})],
+        "ed_attendances": [("repeated_emergency_attendance", "arrival_date", {})],
+        "dental_extractions": [("dental_extraction", "procedure_date", {})],
+        "school_exclusions": [("permanent_exclusion", "start_date",
+                               {"exclusion_type": "permanent"})],
+        "nursery_entitlement": [
+            ("nursery_entitlement_not_taken_up", None, {"eligible": True, "taken_up": False}),
+            ("two_year_funding", None, {"funding_type": "two_year_old", "eligible": True})],
+    }
+    roles = {"young_carers": "carer", "ed_attendances": "patient",
+             "dental_extractions": "patient", "school_exclusions": "pupil",
+             "nursery_entitlement": "child"}
+    for stream, factors in sources.items():
         for row in inputs[stream]:
-            # Every record is linked (the linkage counts cover the whole stream); `where`
-            # only decides which records the factor counts.
-            person = find(register, role, row, stats)
-            if where is not None and row[where[0]] != where[1]:
-                continue
-            if row[date] is None:
-                stats["undated:" + factor] += 1
-                continue
-            yield factor, person, row[date].toordinal()
+            # Every record is linked once (the linkage counts cover the whole stream); `where`
+            # only decides which factors count it.
+            person = find(register, stream + "." + roles[stream], row, stats)
+            for factor, date, where in factors:
+                if any(row[field] != value for field, value in where.items()):
+                    continue
+                day = reference_date if date is None else row[date]
+                if day is None:
+                    stats["undated:" + factor] += 1
+                    continue
+                yield factor, person, day.toordinal()
 
 
 def linked_parts(children, adults, household, start, end):

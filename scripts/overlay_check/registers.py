@@ -65,8 +65,7 @@ ROLES = {role.stream + "." + role.role: role for role in [
                                           "postcode": "postcode"}),
 ]}
 COUNTED_ONLY = ("police_da.perpetrator", "prison.prisoner", "cp_plans.child", "cin_plans.child",
-                "early_help.child", "cla_episodes.child", "school_attendance.pupil",
-                "nursery_entitlement.child")
+                "early_help.child", "cla_episodes.child", "school_attendance.pupil")
 
 
 def new_register():
