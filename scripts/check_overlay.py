@@ -21,7 +21,8 @@ pseudonyms are computed: a person is "the register person a record links to" und
 rules, a household "a UPRN, or an address key linked to a UPRN", which is what equal
 pseudonyms mean. The parts live in scripts/overlay_check/: inputs (reading, quarantine,
 de-duplication), identifiers (normalisation), linkage (the rules), households, registers (the
-roles of the definition and the register streams), factors.
+roles of the definition and the register streams), factors; declarations lists the
+inputs as pipelines/synthetic-authority.yaml maps them.
 
 Usage:
     check_overlay.py DATA_DIR [--reference-date 2026-03-31] [--compare OVERLAY_AREAS_CSV]
@@ -112,7 +113,8 @@ from overlay_check.factors import (CHILD_FACTORS, TRIO, adult_records, age_at,  
                                    child_records, factors_present, window)
 from overlay_check.households import Households  # noqa: E402
 from overlay_check.identifiers import normalise_postcode  # noqa: E402
-from overlay_check.inputs import INPUTS, InputError, header_key, read_input  # noqa: E402
+from overlay_check.declarations import INPUTS  # noqa: E402
+from overlay_check.inputs import InputError, header_key, read_input  # noqa: E402
 from overlay_check.registers import (Children, count_other_links,  # noqa: E402
                                      load_address_history, load_people, load_relationships,
                                      new_register)
