@@ -49,9 +49,10 @@ struct RowDeidentifier: Sendable {
   let areas: PostcodeAreas?
   /// Every rule any stream links by: the keys a register row adds to the index.
   let indexRules: [MatchRule]
-  /// Whether registered people keep their identifier values (for keys built from a spell's
-  /// postcode and the person's other identifiers).
-  let keepsValues: Bool
+  /// The identifier values registered people keep, for keys built from a spell's postcode and
+  /// the person's other identifiers: those of the index rules with a postcode (none without
+  /// a register with spells).
+  let keptValues: [IdentifierField]
 
   func rows(
     _ range: Range<Int>, of batch: Batch, rules: StreamRules, index: LinkIndex, isRegister: Bool
@@ -92,6 +93,8 @@ struct RowDeidentifier: Sendable {
     }
     if invalidNHSNumbers > 0 { out.counts["nhs_numbers_invalid", default: 0] += invalidNHSNumbers }
     if invalidUPNs > 0 { out.counts["upns_invalid", default: 0] += invalidUPNs }
+    let withoutIdentifier = out.linkage.reduce(0) { $0 + $1.withoutIdentifier }
+    if withoutIdentifier > 0 { out.counts["persons_without_identifier", default: 0] += withoutIdentifier }
     if let household = rules.household {
       households(range, of: batch, household, index: index, isRegister: isRegister, into: &out)
     }
@@ -131,11 +134,7 @@ struct RowDeidentifier: Sendable {
     var keys = RegisterKeys(
       keys: indexRules.map { values.key($0, hasher) },
       nhsNumber: values.key(.nhsNumber, hasher), upn: values.key(.upn, hasher))
-    if keepsValues {
-      for field in IdentifierField.allCases {
-        if let value = values.value(field) { keys.values[field] = value }
-      }
-    }
+    for field in keptValues { if let value = values.value(field) { keys.values[field] = value } }
     return keys
   }
 

@@ -29,8 +29,8 @@ public final class Deidentify: Stage {
   let linkFrom: [String]
   /// Every match rule of every stream, in a fixed order: the keys a register row adds.
   let indexRules: [MatchRule]
-  /// Whether registered people keep their identifier values, for an address history's keys.
-  let keepsValues: Bool
+  /// The identifier values registered people keep, for an address history's keys.
+  let keptValues: [IdentifierField]
   let postcodes: PostcodeAreas.Source
   let usesAreas: Bool
   let referenceDate: Int32?
@@ -89,11 +89,16 @@ public final class Deidentify: Stage {
     }
     rules = streamRules
     var seenRules = Set<MatchRule>()
-    indexRules = streamRules.keys.sorted().flatMap { streamRules[$0]!.persons.flatMap(\.match) }.filter {
+    let allRules = streamRules.keys.sorted().flatMap { streamRules[$0]!.persons.flatMap(\.match) }.filter {
       seenRules.insert($0).inserted
     }
-    keepsValues =
-      streamRules.values.contains { $0.spell != nil } && indexRules.contains { $0.usesPostcode }
+    indexRules = allRules
+    keptValues =
+      streamRules.values.contains { $0.spell != nil }
+      ? IdentifierField.allCases.filter { field in
+        allRules.contains { $0.usesPostcode && $0.fields.contains(field) }
+      }
+      : []
     for (name, stream) in streamRules.sorted(by: { $0.key < $1.key }) where stream.spell != nil {
       if !linkFrom.contains(name) {
         diagnostics.error(
@@ -189,7 +194,7 @@ public final class Deidentify: Stage {
       usesAreas ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes) : nil
     let deidentifier = RowDeidentifier(
       linker: PersonLinker(hasher: hasher), hasher: hasher, referenceDate: referenceDate, areas: areas,
-      indexRules: indexRules, keepsValues: keepsValues)
+      indexRules: indexRules, keptValues: keptValues)
     let redactor =
       try rules.values.contains { !$0.redact.isEmpty }
       ? plugins.map { try $0.start(plugin!, context: context) } : nil
@@ -221,7 +226,8 @@ public final class Deidentify: Stage {
         for (address, household) in rows.addressLinks { state.index.linkAddress(address, to: household) }
       }
     }
-    for (role, person) in rule.persons.enumerated() {
+    // Without a register there is nothing to link to: every record would count as unlinked.
+    for (role, person) in rule.persons.enumerated() where !linkFrom.isEmpty {
       context.linkage(stream: batch.stream, role: person.role, rows.linkage[role])
     }
     for (name, n) in rows.counts.sorted(by: { $0.key < $1.key }) { context.count(name, n) }

@@ -65,11 +65,11 @@ struct LinkIndex: Sendable {
   /// Adds a new person and returns its number. Its pseudonym is the one its first key gives,
   /// unless another person already has that pseudonym (the key is shared and ambiguous): then
   /// `fallback`, so that two people never share a pseudonym by accident.
-  mutating func add(_ person: Person, fallback: Pseudonym) -> Int32 {
+  mutating func add(_ person: Person, fallback: () -> Pseudonym) -> Int32 {
     var person = person
     if !pseudonyms.insert(person.pseudonym).inserted {
-      person.pseudonym = fallback
-      pseudonyms.insert(fallback)
+      person.pseudonym = fallback()
+      pseudonyms.insert(person.pseudonym)
     }
     persons.append(person)
     return Int32(persons.count - 1)

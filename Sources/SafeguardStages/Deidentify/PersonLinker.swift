@@ -20,21 +20,20 @@ struct PersonLinker: Sendable {
 
   /// One person rule's columns in one batch, looked up once per batch rather than per row.
   struct Columns {
-    var fields: [IdentifierField: Column] = [:]
-    var nhsNumber, upn, on: Column?
+    /// By `IdentifierField.ordinal`.
+    var fields: [Column?] = Array(repeating: nil, count: IdentifierField.allCases.count)
+    var on: Column?
 
     init(_ rule: PersonRule, _ batch: Batch, postcodeFallback: String? = nil) {
       for field in IdentifierField.allCases {
-        if let name = rule.field(field) ?? (field == .postcode ? postcodeFallback : nil),
-          let column = batch.column(name)
-        {
-          fields[field] = column
+        if let name = rule.field(field) ?? (field == .postcode ? postcodeFallback : nil) {
+          fields[field.ordinal] = batch.column(name)
         }
       }
-      nhsNumber = fields[.nhsNumber]
-      upn = fields[.upn]
       on = rule.on.flatMap { batch.column($0) }
     }
+
+    subscript(field: IdentifierField) -> Column? { fields[field.ordinal] }
   }
 
   /// How a record's person was resolved.

@@ -49,7 +49,7 @@ extension LinkIndex {
       } else if let first = positions.lazy.compactMap({ row.keys[$0] }).first {
         person = add(
           Person(pseudonym: first, nhsNumber: row.nhsNumber, upn: row.upn, values: row.values),
-          fallback: linker.unresolved(first))
+          fallback: { linker.unresolved(first) })
         counts.newPersons += 1
       } else {
         counts.withoutIdentifier += 1
