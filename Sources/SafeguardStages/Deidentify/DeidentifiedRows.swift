@@ -186,4 +186,5 @@ struct LazyRecordKeys: RecordKeys {
     (values.key(.nhsNumber, hasher), values.key(.upn, hasher))
   }
   var day: Int32? { values.day }
+  var isDated: Bool { values.columns.on != nil }
 }

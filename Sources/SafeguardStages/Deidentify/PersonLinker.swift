@@ -59,6 +59,8 @@ struct PersonLinker: Sendable {
     for (position, rule) in rules.enumerated() {
       guard let key = keys.key(rule: position) else { continue }
       let day = rule.usesPostcode ? keys.day : nil
+      // A postcode "on the day" of a record without its day says nothing: the rule is skipped.
+      if rule.usesPostcode, keys.isDated, day == nil { continue }
       let people = index.people(for: key, on: day)
       guard !people.isEmpty else { continue }
       var compatible: Int32?
@@ -114,4 +116,6 @@ protocol RecordKeys {
   mutating func key(rule position: Int) -> Pseudonym?
   mutating func strongKeys() -> (nhsNumber: Pseudonym?, upn: Pseudonym?)
   var day: Int32? { get }
+  /// Whether the record's postcode rules are matched on its day (`on:`).
+  var isDated: Bool { get }
 }
