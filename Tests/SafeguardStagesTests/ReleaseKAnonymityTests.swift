@@ -185,6 +185,17 @@ import Testing
     #expect(one.counts.counters["dates_to_month:a"] == nil)
   }
 
+  // An extract with no records (a quiet month at the prison) is still part of the release:
+  // its file is written with a header and its k is 0.
+  @Test func aStreamWithoutRecordsIsReleasedEmpty() async throws {
+    let (out, counts, context) = try await Self.run(
+      "k: 2", [("people", Self.people, Self.attack[0].2), ("visits", Self.visits, [])])
+    #expect(out["visits"] == nil && out["people"]?.count == 4)
+    #expect(counts.counters["k_achieved:visits"] == 0 && counts.counters["level:visits:arrival"] == 0)
+    #expect(counts.counters["k_release"] == 2)
+    #expect(context.releases.first?.streams["visits"]?.kJoined == 0)
+  }
+
   @Test func aStreamNeedingPseudonymsOfItsOwnWithoutAKeyIsRefused() async throws {
     let stage = try Self.stage("k: 2")
     var pipeline = try InMemoryPipeline([stage], inputs: StreamSchemas([("people", Self.people)]))

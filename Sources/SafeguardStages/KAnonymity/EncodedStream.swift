@@ -110,6 +110,7 @@ struct EncodedStream {
         }
       }
     }
-    return (codes, labels)
+    // A stream without records still has one label (null), so every level has a code.
+    return (codes, labels.isEmpty ? [""] : labels)
   }
 }

@@ -40,7 +40,7 @@ public final class KAnonymise: Stage {
   let areaSource: (table: String, lsoa: String, ward: String, localAuthority: String)
   let location: SourceLocation
 
-  /// What planning chose for each protected stream, in release order.
+  /// What `start` resolved for each protected stream from the planned streams, in release order.
   struct Protected: Sendable {
     var stream: String
     var quasiIdentifiers: [QuasiIdentifier]
@@ -92,6 +92,14 @@ public final class KAnonymise: Stage {
   }
 
   public func plan(_ input: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
+    resolve(input, diagnostics: &diagnostics).streams
+  }
+
+  /// The streams passed on, and the quasi-identifiers and pseudonym fields of each protected
+  /// stream.
+  private func resolve(_ input: StreamSchemas, diagnostics: inout Diagnostics)
+    -> (streams: StreamSchemas, chosen: [Protected])
+  {
     var out = input
     var chosen: [Protected] = []
     for stream in streamList ?? input.names {
@@ -133,12 +141,15 @@ public final class KAnonymise: Stage {
       diagnostics.error(
         "stage '\(label)': 'pseudonyms' names field '\(name)', which no protected stream has", at: location)
     }
-    planned.withLock { $0 = chosen }
-    return out
+    return (out, chosen)
   }
 
   public func start(context: StageContext) async throws {
-    let chosen = planned.withLock { $0 }
+    var unused = Diagnostics()  // reported by plan when the definition loaded
+    let chosen = resolve(context.streams, diagnostics: &unused).chosen
+    planned.withLock { $0 = chosen }
+    held.withLock { $0 = [:] }
+    areas.withLock { $0 = [:] }
     let shared = linkability.shared(among: chosen.map(\.stream))
     if context.run.key == nil,
       let stream = chosen.first(where: { !shared.contains($0.stream) && !$0.pseudonyms.isEmpty })
