@@ -7,7 +7,28 @@ extension Safeguard {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
-      subcommands: [Deidentification.self, Plugins.self, OverlayStage.self])
+      subcommands: [Ingest.self, Deidentification.self, Plugins.self, OverlayStage.self])
+
+    struct Ingest: AsyncParsableCommand {
+      static let configuration = CommandConfiguration(
+        commandName: "ingest", abstract: "Read a generated CSV register extract into typed columns.")
+
+      @Option(help: "Rows to generate.")
+      var rows = 1_000_000
+
+      @Option(help: "Times to repeat; the median is reported.")
+      var repeats = 3
+
+      func validate() throws {
+        guard rows >= 1, repeats >= 1 else {
+          throw ValidationError("--rows and --repeats must be at least 1")
+        }
+      }
+
+      func run() async throws {
+        print(try await IngestBenchmark(rows: rows, repeats: repeats).run().report)
+      }
+    }
 
     struct Deidentification: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
