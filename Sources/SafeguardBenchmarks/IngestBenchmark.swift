@@ -75,14 +75,18 @@ public struct IngestBenchmark: Sendable {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/register.csv"
     let bytes = writeExtract(to: path)
-    let spec = InputSpec(name: "register", pattern: path, files: [path], format: .csv, columns: Self.columns)
-    let reader = try await measure(spec, directory: directory)
+    var readers: [(String, Measurement)] = []
+    for quotes in CSVQuotes.allCases {
+      let spec = InputSpec(
+        name: "register", pattern: path, files: [path], format: .csv, quotes: quotes, columns: Self.columns)
+      readers.append(("reader, quotes: \(quotes.rawValue)", try await measure(spec, directory: directory)))
+    }
     var sink = 0
     let reference = try await Measurement.run("reference", repeats: repeats) {
       sink &+= try Self.countLines(path)
     }
     precondition(sink == repeats * (rows + 1), "the reference counts every line")
-    return Result(rows: rows, bytes: bytes, reader: [("reader", reader)], reference: reference)
+    return Result(rows: rows, bytes: bytes, reader: readers, reference: reference)
   }
 
   private func measure(_ spec: InputSpec, directory: String) async throws -> Measurement {
