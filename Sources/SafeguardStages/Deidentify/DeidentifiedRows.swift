@@ -7,7 +7,7 @@ struct DeidentifiedRows: Sendable {
   var persons: [[Pseudonym?]]
   var ages: [[Int?]]
   var households: [Pseudonym?] = []
-  var areas: [(lsoa: String, ward: String)?] = []
+  var areas: [(lsoa: String, ward: String?)?] = []
   /// Keys a register row contributes to the link index: every key of a person → its pseudonym,
   /// and its address → its UPRN household.
   var links: [(Pseudonym, Pseudonym)] = []
