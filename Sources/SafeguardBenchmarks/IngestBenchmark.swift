@@ -20,10 +20,13 @@ import SafeguardIngest
 public struct IngestBenchmark: Sendable {
   public var rows: Int
   public var repeats: Int
+  /// The quote modes to measure, each over the same file, in this order.
+  public var modes: [CSVQuotes]
 
-  public init(rows: Int = 1_000_000, repeats: Int = 3) {
+  public init(rows: Int = 1_000_000, repeats: Int = 3, modes: [CSVQuotes] = CSVQuotes.allCases) {
     self.rows = rows
     self.repeats = repeats
+    self.modes = modes
   }
 
   public struct Result: Sendable {
@@ -76,7 +79,7 @@ public struct IngestBenchmark: Sendable {
     let path = directory + "/register.csv"
     let bytes = writeExtract(to: path)
     var readers: [(String, Measurement)] = []
-    for quotes in CSVQuotes.allCases {
+    for quotes in modes {
       let spec = InputSpec(
         name: "register", pattern: path, files: [path], format: .csv, quotes: quotes, columns: Self.columns)
       readers.append(("reader, quotes: \(quotes.rawValue)", try await measure(spec, directory: directory)))

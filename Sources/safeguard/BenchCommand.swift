@@ -1,5 +1,6 @@
 import ArgumentParser
 import SafeguardBenchmarks
+import SafeguardCore
 
 extension Safeguard {
   /// `safeguard bench`: the speed figures quoted in docs/performance.md, each against a
@@ -16,6 +17,9 @@ extension Safeguard {
       @Option(help: "Rows to generate.")
       var rows = 1_000_000
 
+      @Option(help: "The quote mode to measure: lenient, strict or both.")
+      var quotes = "both"
+
       @Option(help: "Times to repeat; the median is reported.")
       var repeats = 3
 
@@ -23,10 +27,14 @@ extension Safeguard {
         guard rows >= 1, repeats >= 1 else {
           throw ValidationError("--rows and --repeats must be at least 1")
         }
+        guard quotes == "both" || CSVQuotes(rawValue: quotes) != nil else {
+          throw ValidationError("--quotes must be lenient, strict or both")
+        }
       }
 
       func run() async throws {
-        print(try await IngestBenchmark(rows: rows, repeats: repeats).run().report)
+        let modes = CSVQuotes(rawValue: quotes).map { [$0] } ?? CSVQuotes.allCases
+        print(try await IngestBenchmark(rows: rows, repeats: repeats, modes: modes).run().report)
       }
     }
 
