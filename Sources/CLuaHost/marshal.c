@@ -96,6 +96,22 @@ int sg_function_line(lua_State *L, int ref) {
   return lua_getinfo(L, ">S", &ar) ? ar.linedefined : 0;
 }
 
+int sg_caller_line(lua_State *L, char *source, size_t capacity) {
+  lua_Debug ar;
+  if (capacity == 0) return 0;
+  source[0] = '\0';
+  // > lua_getstack: Level 0 is the current running function, whereas level n+1 is the function
+  // > that has called level n.
+  // Level 0 is the host trampoline; level 1 the plugin's code. "Sl" reads the prototype and
+  // allocates nothing.
+  if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) return 0;
+  size_t length = strlen(ar.short_src);
+  if (length >= capacity) length = capacity - 1;
+  memcpy(source, ar.short_src, length);
+  source[length] = '\0';
+  return ar.currentline;
+}
+
 bool sg_valid_utf8(const char *text, size_t length) {
   const unsigned char *bytes = (const unsigned char *)text;
   size_t i = 0;

@@ -55,9 +55,10 @@ public struct DeidentifyBenchmark: Sendable {
     let batches = makeBatches()
     let stage = try makeStage()
     let context = try TestRun.context(runID: "bench")
-    let stageContext = context.stage(0, label: "deidentify")
+    let streams = StreamSchemas([("records", Self.schema)])
+    let stageContext = context.stage(0, label: "deidentify", streams: streams)
     var diagnostics = Diagnostics()
-    _ = stage.plan(StreamSchemas([("records", Self.schema)]), diagnostics: &diagnostics)
+    _ = stage.plan(streams, diagnostics: &diagnostics)
     try await stage.start(context: stageContext)
     var sink = 0
     let measured = try await Measurement.run("deidentify", repeats: repeats) {

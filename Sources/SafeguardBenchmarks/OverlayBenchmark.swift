@@ -108,7 +108,7 @@ public struct OverlayBenchmark: Sendable {
         }
         _ = stage.plan(streams, diagnostics: &diagnostics)
         try diagnostics.check()
-        let context = try TestRun.context(runID: "bench").stage(0, label: "overlay")
+        let context = try TestRun.context(runID: "bench").stage(0, label: "overlay", streams: streams)
         try await stage.start(context: context)
         for batch in batches {
           for _ in 0..<(factorStreams.contains(batch.stream) ? feeds : 1) {

@@ -58,10 +58,17 @@ public final class RunContext: Sendable {
     }
   }
 
-  public var plugins: [PluginRecord] { metadata.withLock { $0.plugins } }
+  /// The plugin files the run loaded, each with the counters its hooks kept (`ctx:count`).
+  public var plugins: [PluginRecord] {
+    metadata.withLock { $0.plugins }.map { plugin in
+      var plugin = plugin
+      plugin.counters = counters.counters(plugin: plugin.path)
+      return plugin
+    }
+  }
 
-  /// A context for one stage.
-  public func stage(_ index: Int, label: String) -> StageContext {
-    StageContext(run: self, index: index, label: label)
+  /// A context for one stage, with the schemas of the streams planned to reach it.
+  public func stage(_ index: Int, label: String, streams: StreamSchemas = StreamSchemas()) -> StageContext {
+    StageContext(run: self, index: index, label: label, streams: streams)
   }
 }

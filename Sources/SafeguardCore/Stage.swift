@@ -35,16 +35,20 @@ public struct StreamSchemas: Sendable, Hashable {
 /// through the context as dropped by a rule or quarantined, so that every record is
 /// accounted for.
 ///
-/// A stage instance lives for one run. Built-in stages and Lua stages implement the same
+/// A stage instance is made once per loaded definition and may run any number of times, one
+/// run at a time (a scheduler runs a loaded pipeline again): `plan` is pure, and `start`
+/// begins every run with fresh state. Built-in stages and Lua stages implement the same
 /// protocol, so a definition may use either in any position.
 public protocol Stage: Sendable {
   /// Checked when the definition loads, before any data flows: reports, at the stage's place
   /// in the definition, any field this stage needs that no earlier stage provides, and returns
-  /// the streams it passes on.
+  /// the streams it passes on. Pure: it stores nothing (the same schemas reach `start` through
+  /// `StageContext.streams`).
   func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas
 
   /// Called once per run before the first batch, after every input's header has been
-  /// checked: load reference tables, start plugin states, record the key fingerprint.
+  /// checked: replaces any state of an earlier run, loads reference tables, starts plugin
+  /// states, records the key fingerprint.
   func start(context: StageContext) async throws
 
   /// Processes one batch.

@@ -1,5 +1,6 @@
 import CLua
 import CLuaHost
+import SafeguardCore
 
 /// A Swift function that Lua code can call, made with ``LuaState/makeFunction(_:)``.
 ///
@@ -29,6 +30,16 @@ public struct HostArguments {
     guard index >= 0, index < count else { return .nil }
     var reader = StackReader(L: L)
     return (try? reader.value(at: Int32(index + 1))) ?? .opaque("table")
+  }
+
+  /// The plugin file (Lua's short name for its chunk) and line of the Lua code making this
+  /// call, when Lua knows them.
+  public var caller: SourceLocation? {
+    var source = [CChar](repeating: 0, count: 256)
+    let line = sg_caller_line(L, &source, source.count)
+    guard line > 0 else { return nil }
+    let file = String(decoding: source.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return SourceLocation(file: file, line: Int(line))
   }
 
   /// The argument as text, if it is a string (numbers are not converted).

@@ -10,6 +10,8 @@ import SafeguardStages
 public struct Pipeline: Sendable {
   public let definition: PipelineDefinition
   public let stages: [any Stage]
+  /// The streams planned to reach each stage, handed to it at the start of every run.
+  public let plannedStreams: [StreamSchemas]
 
   /// The stages safeguard knows: the built-in ones and `lua` for plugin stages.
   public static var registry: StageRegistry {
@@ -35,6 +37,7 @@ public struct Pipeline: Sendable {
   ) throws(DefinitionError) {
     var diagnostics = problems
     var stages: [any Stage] = []
+    var planned: [StreamSchemas] = []
     for var spec in definition.stages {
       spec.plugins = LuaPluginProvider()
       if let stage = registry.make(spec, diagnostics: &diagnostics) { stages.append(stage) }
@@ -43,7 +46,10 @@ public struct Pipeline: Sendable {
     // that the missing stage might have provided.
     if stages.count == definition.stages.count {
       var streams = StreamSchemas(definition.inputs.map { ($0.name, $0.schema) })
-      for stage in stages { streams = stage.plan(streams, diagnostics: &diagnostics) }
+      for stage in stages {
+        planned.append(streams)
+        streams = stage.plan(streams, diagnostics: &diagnostics)
+      }
     }
     if checkFiles {
       for input in definition.inputs where !input.files.isEmpty {
@@ -58,5 +64,6 @@ public struct Pipeline: Sendable {
     try diagnostics.check()
     self.definition = definition
     self.stages = stages
+    self.plannedStreams = planned
   }
 }

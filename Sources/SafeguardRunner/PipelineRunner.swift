@@ -44,10 +44,12 @@ public struct PipelineRunner: Sendable {
       referenceDate: definition.referenceDate)
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(
-      stages: pipeline.stages, specs: definition.stages, context: context, progress: progress)
+      stages: pipeline.stages, specs: definition.stages, planned: pipeline.plannedStreams,
+      inputs: definition.inputs.map(\.name), context: context,
+      progress: progress)
     progress.start()
     do {
-      try await execute(driver: driver, context: context, record: &record)
+      try await execute(driver: driver, context: context, progress: progress, record: &record)
       record.status = .succeeded
     } catch {
       record.status = .failed
@@ -60,9 +62,7 @@ public struct PipelineRunner: Sendable {
       record.status = .failed
       record.failure = record.failure ?? error.description
     }
-    record.stages = definition.stages.enumerated().map {
-      StageRecord(index: $0, label: $1.label, uses: $1.uses, counts: context.counters.counts(stage: $0))
-    }
+    record.stages = stageRecords(context)
     record.keyFingerprint = context.keyFingerprint
     record.plugins = context.plugins
     record.finishedAt = Date()
@@ -71,20 +71,31 @@ public struct PipelineRunner: Sendable {
     return RunOutcome(record: record, directory: directory, summaryPath: summaryPath)
   }
 
-  private func execute(driver: StageDriver, context: RunContext, record: inout RunRecord) async throws {
+  private func execute(
+    driver: StageDriver, context: RunContext, progress: Progress, record: inout RunRecord
+  ) async throws {
     let definition = pipeline.definition
     let readers = definition.inputs.map { InputReader(spec: $0, batchSize: options.batchSize) }
     // Every required column of every file is checked before any record is processed.
     for reader in readers { try reader.checkHeaders() }
     try await driver.start()
-    for (reader, input) in zip(readers, definition.inputs) {
+    for (number, (reader, input)) in zip(readers, definition.inputs).enumerated() {
+      progress.reading(input: input.name, number: number + 1, of: readers.count)
       var counts = try await driver.ingest(reader)
       counts.rowsAccepted = driver.accepted(input.name)
       counts.rowsQuarantined = context.quarantine.count(stream: input.name, stage: QuarantineLog.ingestStage)
       record.inputs.append(counts)
     }
     try await driver.finish()
-    try Reconciliation.check(record.inputs, maxQuarantine: definition.maxQuarantine)
+    try Reconciliation.check(
+      record.inputs, stages: stageRecords(context), made: driver.made, maxQuarantine: definition.maxQuarantine
+    )
+  }
+
+  private func stageRecords(_ context: RunContext) -> [StageRecord] {
+    pipeline.definition.stages.enumerated().map {
+      StageRecord(index: $0, label: $1.label, uses: $1.uses, counts: context.counters.counts(stage: $0))
+    }
   }
 
   private func writeSummary(_ record: inout RunRecord, output: OutputWriter) -> String? {
@@ -100,13 +111,20 @@ public struct PipelineRunner: Sendable {
     }
   }
 
-  static func makeRunID() -> String {
+  /// `yyyyMMdd'T'HHmmss'Z'-` and 8 random hex digits: the time sorts runs, the digits keep two
+  /// runs started in the same second apart.
+  static func makeRunID(at date: Date = Date(), random: UInt32 = .random(in: 0...UInt32.max)) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-    let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-    return formatter.string(from: Date()) + "-" + suffix
+    return formatter.string(from: date) + "-" + hex8(random)
+  }
+
+  /// Exactly 8 lower-case hex digits, leading zeros kept.
+  static func hex8(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 8 - digits.count) + digits
   }
 }
 

@@ -1,11 +1,29 @@
 import Foundation
 import Synchronization
 
-/// A progress line on stderr (records, records per second, elapsed), redrawn twice a second
-/// while a run goes on. Only when stderr is a terminal: logs and pipes stay clean.
+/// A progress line on stderr, redrawn twice a second while a run goes on. Only when stderr is
+/// a terminal: logs and pipes stay clean.
+///
+/// The line says what it counts. While an input is read it names the input and counts that
+/// input's records (the ones its reader passed on), then all records read so far:
+///
+///     reading police_da (3 of 17): 12,345 records · 1,234,567 in all · 81,000/s · 12.3s
+///
+/// While stages finish (the overlay's linking, k-anonymity's generalisation, exports), it names
+/// the stage at work:
+///
+///     finishing stage 'overlay' · 1,234,567 records read · 14.0s
 final class Progress: Sendable {
+  private enum Phase: Sendable {
+    case starting
+    case reading(input: String, number: Int, of: Int)
+    case finishing(stage: String)
+  }
+
   private let enabled: Bool
-  private let records = Atomic<Int>(0)
+  private let phase = Mutex<Phase>(.starting)
+  private let total = Atomic<Int>(0)
+  private let ofInput = Atomic<Int>(0)
   /// Set when the line is cleared, so a redraw already under way cannot bring it back.
   private let stopped = Atomic<Bool>(false)
   private let task = Mutex<Task<Void, Never>?>(nil)
@@ -13,7 +31,22 @@ final class Progress: Sendable {
 
   init(enabled: Bool) { self.enabled = enabled }
 
-  func add(_ count: Int) { records.add(count, ordering: .relaxed) }
+  /// The run starts reading an input: its count starts at 0.
+  func reading(input: String, number: Int, of count: Int) {
+    phase.withLock {
+      ofInput.store(0, ordering: .relaxed)
+      $0 = .reading(input: input, number: number, of: count)
+    }
+  }
+
+  /// Records of the input being read, passed on by its reader.
+  func add(_ count: Int) {
+    ofInput.add(count, ordering: .relaxed)
+    total.add(count, ordering: .relaxed)
+  }
+
+  /// A stage's `finish` is running.
+  func finishing(stage: String) { phase.withLock { $0 = .finishing(stage: stage) } }
 
   func start() {
     guard enabled else { return }
@@ -40,13 +73,27 @@ final class Progress: Sendable {
   private func draw() {
     let elapsed = ContinuousClock.now - started
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let count = records.load(ordering: .relaxed)
-    let rate = seconds > 0 ? Double(count) / seconds : 0
-    let line =
-      "\r\u{1B}[K  \(Self.grouped(count)) records  \(Self.grouped(Int(rate)))/s  "
-      + String(format: "%.1fs", seconds)
+    let text = "\r\u{1B}[K  " + line(seconds: seconds)
     task.withLock { _ in
-      if !stopped.load(ordering: .relaxed) { FileHandle.standardError.write(Data(line.utf8)) }
+      if !stopped.load(ordering: .relaxed) { FileHandle.standardError.write(Data(text.utf8)) }
+    }
+  }
+
+  /// The line's text after `seconds` of the run.
+  func line(seconds: Double) -> String {
+    let (phase, input) = self.phase.withLock { ($0, ofInput.load(ordering: .relaxed)) }
+    let all = total.load(ordering: .relaxed)
+    let time = String(format: "%.1fs", seconds)
+    switch phase {
+    case .starting:
+      return "starting · \(time)"
+    case .reading(let name, let number, let count):
+      let rate = seconds > 0 ? Int(Double(all) / seconds) : 0
+      return
+        "reading \(name) (\(number) of \(count)): \(Self.grouped(input)) records · \(Self.grouped(all)) in all · "
+        + "\(Self.grouped(rate))/s · \(time)"
+    case .finishing(let stage):
+      return "finishing stage '\(stage)' · \(Self.grouped(all)) records read · \(time)"
     }
   }
 

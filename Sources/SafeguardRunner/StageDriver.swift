@@ -3,19 +3,28 @@ import SafeguardIngest
 import Synchronization
 
 /// Pushes batches through the chain of stages and keeps the books: records in and out of each
-/// stage, and rows accepted per input.
+/// stage, rows accepted per input, and records of the streams stages make (the denominators
+/// against which records set aside from those streams are judged).
 final class StageDriver: Sendable {
   private let stages: [any Stage]
+  private let specs: [StageSpec]
   private let run: RunContext
   private let contexts: [StageContext]
   private let progress: Progress
+  private let inputs: Set<String>
   private let acceptedRows = Mutex<[String: Int]>([:])
+  private let madeStreams = Mutex<MadeStreams>(MadeStreams())
 
-  init(stages: [any Stage], specs: [StageSpec], context: RunContext, progress: Progress) {
+  init(
+    stages: [any Stage], specs: [StageSpec], planned: [StreamSchemas], inputs: [String], context: RunContext,
+    progress: Progress
+  ) {
     self.stages = stages
+    self.specs = specs
     self.run = context
-    self.contexts = specs.enumerated().map { context.stage($0, label: $1.label) }
+    self.contexts = specs.enumerated().map { context.stage($0, label: $1.label, streams: planned[$0]) }
     self.progress = progress
+    self.inputs = Set(inputs)
   }
 
   /// Starts every stage, in order, before any record flows.
@@ -35,11 +44,16 @@ final class StageDriver: Sendable {
   /// Rows of an input that the reader passed on.
   func accepted(_ input: String) -> Int { acceptedRows.withLock { $0[input] ?? 0 } }
 
+  /// Records of each stream that is not an input, counted as the stage that makes it emits them.
+  var made: [String: Int] { madeStreams.withLock { $0.records } }
+
   /// Finishes each stage in order; what a stage emits flows through the stages after it.
   func finish() async throws {
     for index in stages.indices {
+      progress.finishing(stage: specs[index].label)
       let emitted = try await stages[index].finish(context: contexts[index])
       run.counters.add(stage: index, recordsOut: emitted.reduce(0) { $0 + $1.count })
+      note(emitted, by: index)
       for batch in emitted where !batch.isEmpty { try await push(batch, from: index + 1) }
     }
   }
@@ -50,6 +64,25 @@ final class StageDriver: Sendable {
     run.counters.add(stage: index, recordsIn: batch.count)
     let results = try await stages[index].process(batch, context: context)
     run.counters.add(stage: index, recordsOut: results.reduce(0) { $0 + $1.count })
+    note(results, by: index)
     for result in results where !result.isEmpty { try await push(result, from: index + 1) }
+  }
+
+  /// Counts the records of streams that are not inputs, at the stage that first emitted the
+  /// stream (later stages only pass it on). One lookup per batch, none per record.
+  private func note(_ batches: [Batch], by index: Int) {
+    guard batches.contains(where: { !inputs.contains($0.stream) }) else { return }
+    madeStreams.withLock { made in
+      for batch in batches where !inputs.contains(batch.stream) {
+        let maker = made.maker[batch.stream, default: index]
+        made.maker[batch.stream] = maker
+        if maker == index { made.records[batch.stream, default: 0] += batch.count }
+      }
+    }
+  }
+
+  private struct MadeStreams {
+    var maker: [String: Int] = [:]
+    var records: [String: Int] = [:]
   }
 }

@@ -9,6 +9,8 @@ import SafeguardCore
 public struct InMemoryPipeline {
   public let stages: [any Stage]
   public let context: RunContext
+  /// The streams planned to reach each stage.
+  public let planned: [StreamSchemas]
   private var collected: [Batch] = []
   private var finished = false
   private var started = false
@@ -17,9 +19,14 @@ public struct InMemoryPipeline {
   public init(_ stages: [any Stage], inputs: StreamSchemas, context: RunContext? = nil) throws {
     var diagnostics = Diagnostics()
     var streams = inputs
-    for stage in stages { streams = stage.plan(streams, diagnostics: &diagnostics) }
+    var planned: [StreamSchemas] = []
+    for stage in stages {
+      planned.append(streams)
+      streams = stage.plan(streams, diagnostics: &diagnostics)
+    }
     try diagnostics.check()
     self.stages = stages
+    self.planned = planned
     self.context = try context ?? TestRun.context()
   }
 
@@ -28,7 +35,7 @@ public struct InMemoryPipeline {
     guard !started else { return }
     started = true
     for index in stages.indices {
-      try await stages[index].start(context: context.stage(index, label: "stage \(index)"))
+      try await stages[index].start(context: stageContext(index))
     }
   }
 
@@ -45,7 +52,7 @@ public struct InMemoryPipeline {
     try await start()
     finished = true
     for index in stages.indices {
-      let emitted = try await stages[index].finish(context: context.stage(index, label: "stage \(index)"))
+      let emitted = try await stages[index].finish(context: stageContext(index))
       for batch in emitted { collected += try await run(batch, from: index + 1) }
     }
     try context.quarantine.close()
@@ -56,11 +63,15 @@ public struct InMemoryPipeline {
     guard index < stages.count else { return [batch] }
     var out: [Batch] = []
     for result in try await stages[index].process(
-      batch, context: context.stage(index, label: "stage \(index)"))
+      batch, context: stageContext(index))
     {
       out += try await run(result, from: index + 1)
     }
     return out
+  }
+
+  private func stageContext(_ index: Int) -> StageContext {
+    context.stage(index, label: "stage \(index)", streams: planned[index])
   }
 
   static func merge(_ batches: [Batch]) -> [String: Batch] {

@@ -1,28 +1,53 @@
+import Foundation
 import SafeguardCore
 import SafeguardRunner
 
-/// The few lines `safeguard run` prints when it ends: where the outputs are and whether every
-/// row is accounted for.
+/// The few lines `safeguard run` prints when it ends: where the outputs are, whether every
+/// row is accounted for, and for each stage what it set aside and why (the first reason, which
+/// for a plugin names its file and line), so that a plugin that failed is never a silent zero.
 struct RunReport {
   let outcome: RunOutcome
 
   func print() {
+    for line in lines() { Swift.print(line) }
+    for warning in LinkageReport(stages: outcome.record.stages).warnings {
+      FileHandle.standardError.write(Data((warning + "\n").utf8))
+    }
+  }
+
+  func lines() -> [String] {
     let record = outcome.record
     let read = record.inputs.reduce(0) { $0 + $1.rowsRead }
     let accepted = record.inputs.reduce(0) { $0 + $1.rowsAccepted }
     let quarantined = record.inputs.reduce(0) { $0 + $1.rowsQuarantined }
     let seconds = record.finishedAt.map { $0.timeIntervalSince(record.startedAt) } ?? 0
-    Swift.print("run \(record.runID): \(record.status.rawValue) in \(formatSeconds(seconds))")
-    Swift.print("  rows read \(read), accepted \(accepted), quarantined \(quarantined)")
+    var lines = [
+      "run \(record.runID): \(record.status.rawValue) in \(formatSeconds(seconds))",
+      "  rows read \(read), accepted \(accepted), quarantined \(quarantined)",
+    ]
     for stage in record.stages {
       let c = stage.counts
       var line = "  stage \(stage.label): in \(c.recordsIn), out \(c.recordsOut)"
       if c.dropped > 0 { line += ", dropped \(c.dropped)" }
       if c.quarantined > 0 { line += ", quarantined \(c.quarantined)" }
-      Swift.print(line)
+      lines.append(line)
+      if c.setAsideTotal > 0 {
+        let streams = c.setAside.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+          separator: ", ")
+        lines.append(
+          "    set aside \(c.setAsideTotal) (\(streams)), first: \(c.firstSetAsideReason ?? "no reason given")"
+        )
+      }
+      for (hook, calls) in c.hooks.sorted(by: { $0.key < $1.key }) {
+        var line = "    \(hook) hook: \(calls.calls) calls, \(calls.failed) failed"
+        if let first = calls.firstFailure { line += ", first: \(first)" }
+        lines.append(line)
+      }
     }
-    Swift.print("  outputs: \(outcome.directory)/")
-    if let summary = outcome.summaryPath { Swift.print("  summary: \(summary)") }
+    lines += LinkageReport(stages: record.stages).lines
+    lines.append("  outputs: \(outcome.directory)/")
+    if let summary = outcome.summaryPath { lines.append("  summary: \(summary)") }
+    return lines
   }
 
   private func formatSeconds(_ seconds: Double) -> String {

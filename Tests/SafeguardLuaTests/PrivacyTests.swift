@@ -57,4 +57,23 @@ import Testing
     }
     #expect(error?.message.contains("nhs has ‹value›") == true)
   }
+
+  /// Plugins are asked to name fields, not values, in `ctx:quarantine`; one that slips still
+  /// leaves no value in the quarantine file, which gets the call's file and line instead.
+  @Test func aQuarantineReasonNeverCarriesTheRecordsValues() async throws {
+    let run = try await LuaStageRun(
+      """
+      return {
+        record = function(rec, ctx)
+          ctx:quarantine('nhs ' .. rec.nhs .. ' looks wrong')
+          return rec
+        end,
+      }
+      """, on: [batch(shape.schema, [[.string(Self.nhsNumber), .integer(9), .null, .string("F")]])])
+    #expect(run.quarantined.count == 1)
+    let line = run.quarantined.joined()
+    #expect(!line.contains(Self.nhsNumber), "\(line)")
+    #expect(line.hasSuffix("stage.lua:3: ctx:quarantine: nhs ‹value› looks wrong"), "\(line)")
+    #expect(run.counts.firstSetAsideReason?.contains(Self.nhsNumber) == false)
+  }
 }

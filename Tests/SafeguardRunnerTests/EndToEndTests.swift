@@ -75,7 +75,8 @@ import Testing
     try fixture.write("incidents.csv", Self.incidents)
     let outcome = try await fixture.run(Self.definition.replacingOccurrences(of: "50%", with: "10%"))
     #expect(!outcome.succeeded)
-    #expect(outcome.record.failure?.contains("33.3% of all rows quarantined (2 of 6)") == true)
+    #expect(outcome.record.failure?.contains("33.3% of all records set aside (2 of 6)") == true)
+    #expect(outcome.record.failure?.contains("2 quarantined at ingest") == true)
     #expect(try fixture.output("extracts/incidents.csv").hasPrefix("ref,"))
     #expect(try fixture.summary()["status"] as? String == "failed")
   }

@@ -27,6 +27,7 @@ import Testing
   static func definition(plugin: String?) -> String {
     """
     name: redact
+    max_quarantine: 50%    # one of four records is set aside on purpose
     inputs:
       notes:
         path: $DATA/notes.csv
@@ -58,6 +59,9 @@ import Testing
       quarantine.contains("redact.lua:3") && quarantine.contains("redact")
         && quarantine.contains("notes.csv:4"))
     #expect(!quarantine.contains("boom"))
+    let counts = outcome.record.stages[0].counts
+    #expect(counts.setAside == ["notes": 1])
+    #expect(counts.firstSetAsideReason?.contains("redact.lua:3: runtime error in hook 'redact'") == true)
     #expect(outcome.record.plugins.contains { $0.path.hasSuffix("redact.lua") })
   }
 

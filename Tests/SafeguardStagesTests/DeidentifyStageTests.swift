@@ -119,7 +119,9 @@ import Testing
     let (out, context) = try await Self.run(Self.stage())
     #expect(out["health"]!.value("patient_id", at: 1) == .null, "no other rule identifies this patient")
     #expect(context.counters.counts(stage: 0).counters["nhs_numbers_invalid"] == 1)
-    #expect(context.counters.counts(stage: 0).counters["persons_without_identifier"] == 1)
+    let health = try #require(context.counters.counts(stage: 0).linkage["health"]?["patient"])
+    #expect(health.withoutIdentifier == 1)
+    #expect(health.linkedByRule == ["nhs_number": 1])
   }
 
   @Test func theSameKeyGivesTheSamePseudonymsAndAnotherKeyUnrelatedOnes() async throws {

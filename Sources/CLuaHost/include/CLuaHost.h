@@ -260,6 +260,10 @@ void sg_extra_key(lua_State *L, int index, int keys_ref, int count, const char *
 bool sg_valid_utf8(const char *bytes, size_t length);
 /// The line where the referenced function is defined, or 0.
 int sg_function_line(lua_State *L, int ref);
+/// From inside a host function: the short source name (into `source`, `capacity` bytes with its
+/// NUL) and current line of the Lua code that called it; 0 when unknown (called from C, or
+/// no line information). Raises nothing and allocates nothing.
+int sg_caller_line(lua_State *L, char *source, size_t capacity);
 
 // For dispatchers: stage the results of a host function, copied, so that they are pushed in C.
 int sg_reply(lua_State *L, const sg_value *values, int argc, int total, const char *arena,

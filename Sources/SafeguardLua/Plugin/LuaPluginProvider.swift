@@ -93,7 +93,9 @@ struct LuaAttachedPlugin: AttachedPlugin {
           throw badReturn("the '\(hook)' hook must return a table of names to values, or nil")
         }
       } catch {
-        throw PluginCallError(error.description)
+        // The record crossed as a plain table: mask its values here, as record hooks do.
+        throw PluginCallError(
+          Scrubber.scrub(error, arguments: record.map { .sensitive($0.value) }).description)
       }
     }
   }

@@ -115,7 +115,11 @@ public final class LuaStage: Stage {
       out.append(chunk.kept)
       for (row, reason) in chunk.quarantined { context.quarantine(batch, rows: [row], reason: reason) }
       if chunk.dropped > 0 { context.drop(chunk.dropped, rule: "dropped by plugin") }
-      if chunk.failed > 0 { context.drop(chunk.failed, rule: "plugin error") }
+      if chunk.failed > 0 {
+        context.dropFailed(
+          chunk.failed, stream: batch.stream, rule: "plugin error",
+          reason: chunk.firstFailure ?? "plugin error")
+      }
     }
     return out.filter { !$0.isEmpty }
   }

@@ -2,12 +2,14 @@ import SafeguardCore
 
 /// What one worker made of its rows of a batch: records kept (in order, built into a batch by
 /// the worker's own task, so building runs in parallel too), records it asked to quarantine or
-/// that failed under `on_error: quarantine`, and counts of drops.
+/// that failed under `on_error: quarantine`, and counts of drops (with the first failure's
+/// reason for those left out under `on_error: drop`).
 struct PluginChunk {
   var kept: Batch
   var quarantined: [(Int, String)] = []
   var dropped = 0
   var failed = 0
+  var firstFailure: String?
 
   static func run(
     _ worker: PluginWorker, batch: Batch, rows: Range<Int>, shape: RecordShape, batchHook: Bool,
@@ -51,8 +53,9 @@ struct PluginChunk {
       } catch {
         throw error.from(location(row))
       }
-      if let reason = worker.context.takeQuarantine() {
-        quarantined.append((row, "plugin: \(reason)"))
+      if let request = worker.context.takeQuarantineRequest() {
+        quarantined.append(
+          (row, Self.reason(request, plugin: worker.plugin, values: columns.values(at: row))))
       } else if kept {
         output.keepPending(origin: columns.batch.origins[row])
       } else {
@@ -91,8 +94,20 @@ struct PluginChunk {
     switch policy {
     case .fail: throw RunError(error.description)
     case .quarantine: quarantined += rows.map { ($0, error.description) }
-    case .drop: failed += rows.count
+    case .drop:
+      failed += rows.count
+      if firstFailure == nil { firstFailure = error.description }
     }
+  }
+
+  /// The quarantine reason for a `ctx:quarantine(reason)` call: where in the plugin it was
+  /// made, then the plugin's words with any of the record's values masked (plugins are asked
+  /// to name fields only; this keeps a slip out of the quarantine file and the run's messages).
+  static func reason(_ request: PluginContext.QuarantineRequest, plugin: LuaPlugin, values: [Value]) -> String
+  {
+    let place = request.location.map { LuaPlugin.resolve($0, plugin: plugin.path).description } ?? plugin.path
+    let words = Scrubber.scrub(request.reason, Scrubber.texts(of: values.map { .sensitive($0) }))
+    return "\(place): ctx:quarantine: \(words)"
   }
 }
 

@@ -18,7 +18,7 @@ public final class PluginContext {
         guard let reason = args.string(1), !reason.isEmpty else {
           return .failure(HostFunctionError("ctx:quarantine(reason) needs a reason"))
         }
-        box.reason = String(reason.prefix(500))
+        box.request = QuarantineRequest(reason: String(reason.prefix(500)), location: args.caller)
         return .success([])
       },
       "log": { args in
@@ -47,12 +47,23 @@ public final class PluginContext {
   private let box: ReasonBox
 
   /// The reason a hook gave with `ctx:quarantine`, cleared for the next call.
-  public func takeQuarantine() -> String? {
-    defer { box.reason = nil }
-    return box.reason
+  public func takeQuarantine() -> String? { takeQuarantineRequest()?.reason }
+
+  /// The reason a hook gave with `ctx:quarantine` and where in the plugin it called it,
+  /// cleared for the next call.
+  public func takeQuarantineRequest() -> QuarantineRequest? {
+    defer { box.request = nil }
+    return box.request
+  }
+
+  /// A hook's `ctx:quarantine(reason)` call.
+  public struct QuarantineRequest: Sendable, Hashable {
+    public var reason: String
+    /// The plugin file (as Lua names its chunk) and line of the call, when known.
+    public var location: SourceLocation?
   }
 
   final class ReasonBox {
-    var reason: String?
+    var request: QuarantineRequest?
   }
 }

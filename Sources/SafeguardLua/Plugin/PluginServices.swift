@@ -50,7 +50,7 @@ public struct PluginServices: Sendable {
 
 extension PluginServices {
   /// The services of a plugin in a run: the run log (tagged with the plugin and stage), the
-  /// stage's counters, the reference tables. Also records the plugin file's SHA-256 in the run,
+  /// stage's counters (which also add up under the plugin file), the reference tables. Also records the plugin file's SHA-256 in the run,
   /// read now so the summary names the file the run actually used.
   public static func forRun(plugin path: String, context: StageContext, referenceDate: Int32?)
     throws(RunError)
@@ -66,7 +66,7 @@ extension PluginServices {
     let label = context.label
     return PluginServices(
       log: { logger.info("\($0)", metadata: ["plugin": "\(path)", "stage": "\(label)"]) },
-      count: { context.count($0, $1) }, referenceDate: referenceDate,
+      count: { context.count($0, $1, plugin: path) }, referenceDate: referenceDate,
       lookup: { lookups.lookup(table: $0, column: $1, value: $2) })
   }
 }

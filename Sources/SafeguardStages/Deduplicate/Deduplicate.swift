@@ -37,6 +37,11 @@ public final class Deduplicate: Stage {
     return streams
   }
 
+  /// Each run compares only its own records.
+  public func start(context: StageContext) async throws {
+    seen.withLock { $0 = [:] }
+  }
+
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
     guard selection.contains(batch.stream) else { return [batch] }
     let positions = keys.map { $0.compactMap(batch.schema.position(of:)) } ?? Array(batch.columns.indices)

@@ -3,29 +3,40 @@ import SafeguardCore
 /// The identifying part of a range of rows, worked out: one pseudonym per person role, ages,
 /// the household pseudonym and the areas. Computed per chunk in parallel, then joined in
 /// order, so the result is the same for any number of chunks.
+///
+/// For a register stream the persons are resolved afterwards, one row at a time
+/// (`LinkIndex.register`), since each row may link to a person an earlier row of the same
+/// batch added: the chunks compute only the keys (`registerKeys`), which is the costly part.
 struct DeidentifiedRows: Sendable {
   var persons: [[Pseudonym?]]
   var ages: [[Int?]]
   var households: [Pseudonym?] = []
   var areas: [(lsoa: String, ward: String?)?] = []
-  /// Keys a register row contributes to the link index: every key of a person → its pseudonym,
-  /// and its address → its UPRN household.
-  var links: [(Pseudonym, Pseudonym)] = []
+  /// Register rows' addresses (address + postcode key) → their UPRN household.
+  var addressLinks: [(Pseudonym, Pseudonym)] = []
+  /// Per role, for a register: every row's keys of the index rules, row after row.
+  var registerKeys: [[RegisterKeys]]
+  /// Per role: how its records were linked.
+  var linkage: [LinkageCounts]
   var counts: [String: Int] = [:]
 
   init(roles: Int) {
     persons = Array(repeating: [], count: roles)
     ages = Array(repeating: [], count: roles)
+    registerKeys = Array(repeating: [], count: roles)
+    linkage = Array(repeating: LinkageCounts(), count: roles)
   }
 
   mutating func append(_ other: DeidentifiedRows) {
     for role in persons.indices {
       persons[role] += other.persons[role]
       ages[role] += other.ages[role]
+      registerKeys[role] += other.registerKeys[role]
+      linkage[role].add(other.linkage[role])
     }
     households += other.households
     areas += other.areas
-    links += other.links
+    addressLinks += other.addressLinks
     counts.merge(other.counts, uniquingKeysWith: +)
   }
 }
@@ -36,58 +47,54 @@ struct RowDeidentifier: Sendable {
   let hasher: KeyedHasher
   let referenceDate: Int32?
   let areas: PostcodeAreas?
+  /// Every rule any stream links by: the keys a register row adds to the index.
+  let indexRules: [MatchRule]
+  /// The identifier values registered people keep, for keys built from a spell's postcode and
+  /// the person's other identifiers: those of the index rules with a postcode (none without
+  /// a register with spells).
+  let keptValues: [IdentifierField]
 
   func rows(
-    _ range: Range<Int>, of batch: Batch, rules: StreamRules, index: [Pseudonym: Pseudonym], isRegister: Bool
+    _ range: Range<Int>, of batch: Batch, rules: StreamRules, index: LinkIndex, isRegister: Bool
   ) -> DeidentifiedRows {
     var out = DeidentifiedRows(roles: rules.persons.count)
-    var outcomes: [PersonLinker.Outcome: Int] = [:]
+    var invalidNHSNumbers = 0
+    var invalidUPNs = 0
+    let spell = rules.spell.map { (batch.column($0.start), $0.end.flatMap { batch.column($0) }) }
     for (role, rule) in rules.persons.enumerated() {
-      let columns = PersonLinker.Columns(rule, batch)
+      let fallback = isRegister && rules.spell != nil ? rules.household?.postcode : nil
+      // One row's values, moved from row to row: nothing allocated per row.
+      var keys = LazyRecordKeys(
+        values: RowValues(PersonLinker.Columns(rule, batch, postcodeFallback: fallback)), rules: rule.match,
+        hasher: hasher)
+      let dateOfBirth = batch.column(rule.dateOfBirth ?? "")
       out.persons[role].reserveCapacity(range.count)
       for row in range {
-        let keys = linker.keys(columns, row: row, counts: &outcomes)
-        let pseudonym = linker.pseudonym(keys, index: index, counts: &outcomes)
-        out.persons[role].append(pseudonym)
-        if isRegister, let pseudonym { for (key, _) in keys { out.links.append((key, pseudonym)) } }
+        keys.values.move(to: row)
+        if isRegister {
+          var found = registerKeys(&keys.values)
+          if let (start, end) = spell {
+            found.from = start?.day(at: row) ?? .min
+            found.to = end?.day(at: row) ?? .max
+          }
+          out.registerKeys[role].append(found)
+        } else {
+          let resolution = PersonLinker.resolve(
+            &keys, rules: rule.match, index: index, counts: &out.linkage[role])
+          out.persons[role].append(pseudonym(&keys, rule: rule, resolution, index, &out.linkage[role]))
+        }
         let age = referenceDate.flatMap { reference in
-          columns.dateOfBirth?.day(at: row).flatMap { AgeBands.age(dateOfBirth: $0, at: reference) }
+          dateOfBirth?.day(at: row).flatMap { AgeBands.age(dateOfBirth: $0, at: reference) }
         }
         out.ages[role].append(age)
       }
+      invalidNHSNumbers += keys.values.invalidNHSNumbers
+      invalidUPNs += keys.values.invalidUPNs
     }
-    for (outcome, n) in outcomes { out.counts[outcome.rawValue, default: 0] += n }
+    if invalidNHSNumbers > 0 { out.counts["nhs_numbers_invalid", default: 0] += invalidNHSNumbers }
+    if invalidUPNs > 0 { out.counts["upns_invalid", default: 0] += invalidUPNs }
     if let household = rules.household {
-      let uprn = household.uprn.flatMap { batch.column($0) }
-      let address = household.address.flatMap { batch.column($0) }
-      let postcode = household.postcode.flatMap { batch.column($0) }
-      for row in range {
-        let addressKey = address?.text(at: row).flatMap { line in
-          postcode?.text(at: row).flatMap {
-            IdentifierNormaliser.householdAddressKey(address: line, postcode: $0)
-          }
-        }
-        let byAddress = addressKey.map { hasher.pseudonym(domain: .householdAddress, $0) }
-        if let raw = uprn?.text(at: row), let value = IdentifierNormaliser.uprn(raw) {
-          let pseudonym = hasher.pseudonym(domain: .householdUPRN, value)
-          out.households.append(pseudonym)
-          out.counts["households_by_uprn", default: 0] += 1
-          // A register row ties the address as written to its UPRN, so an extract that knows
-          // only the address (the police) reaches the same household.
-          if isRegister, let byAddress { out.links.append((byAddress, pseudonym)) }
-        } else if let byAddress {
-          if let linked = index[byAddress] {
-            out.households.append(linked)
-            out.counts["households_linked_through_register", default: 0] += 1
-          } else {
-            out.households.append(byAddress)
-            out.counts["households_by_address", default: 0] += 1
-          }
-        } else {
-          out.households.append(nil)
-          out.counts["households_without_identifier", default: 0] += 1
-        }
-      }
+      households(range, of: batch, household, index: index, isRegister: isRegister, into: &out)
     }
     if let areaField = rules.area, let areas {
       let postcode = batch.column(areaField)
@@ -99,4 +106,82 @@ struct RowDeidentifier: Sendable {
     }
     return out
   }
+
+  /// A non-register record's pseudonym, counted under how it was resolved.
+  private func pseudonym(
+    _ keys: inout LazyRecordKeys, rule: PersonRule, _ resolution: PersonLinker.Resolution, _ index: LinkIndex,
+    _ counts: inout LinkageCounts
+  ) -> Pseudonym? {
+    if case .linked(let person, let position) = resolution {
+      counts.linkedByRule[rule.match[position].name, default: 0] += 1
+      return index.persons[Int(person)].pseudonym
+    }
+    let own = linker.ownPseudonym(&keys, rules: rule.match.count, resolution: resolution)
+    switch resolution {
+    case _ where own == nil: counts.withoutIdentifier += 1
+    case .ambiguous: counts.ambiguous += 1
+    case .refused: counts.refused += 1
+    default: counts.unlinked += 1
+    }
+    return own
+  }
+
+  /// A register row's keys for every index rule, its strong identifiers and the values a
+  /// registered person keeps.
+  private func registerKeys(_ values: inout RowValues) -> RegisterKeys {
+    var keys = RegisterKeys(
+      keys: indexRules.map { values.key($0, hasher) },
+      nhsNumber: values.key(.nhsNumber, hasher), upn: values.key(.upn, hasher))
+    for field in keptValues { if let value = values.value(field) { keys.values[field] = value } }
+    return keys
+  }
+
+  private func households(
+    _ range: Range<Int>, of batch: Batch, _ household: HouseholdRule, index: LinkIndex, isRegister: Bool,
+    into out: inout DeidentifiedRows
+  ) {
+    let uprn = household.uprn.flatMap { batch.column($0) }
+    let address = household.address.flatMap { batch.column($0) }
+    let postcode = household.postcode.flatMap { batch.column($0) }
+    for row in range {
+      let addressKey = address?.text(at: row).flatMap { line in
+        postcode?.text(at: row).flatMap {
+          IdentifierNormaliser.householdAddressKey(address: line, postcode: $0)
+        }
+      }
+      let byAddress = addressKey.map { hasher.pseudonym(domain: .householdAddress, $0) }
+      if let raw = uprn?.text(at: row), let value = IdentifierNormaliser.uprn(raw) {
+        let pseudonym = hasher.pseudonym(domain: .householdUPRN, value)
+        out.households.append(pseudonym)
+        out.counts["households_by_uprn", default: 0] += 1
+        // A register row ties the address as written to its UPRN, so an extract that knows
+        // only the address (the police) reaches the same household.
+        if isRegister, let byAddress { out.addressLinks.append((byAddress, pseudonym)) }
+      } else if let byAddress {
+        if let linked = index.households[byAddress] {
+          out.households.append(linked)
+          out.counts["households_linked_through_register", default: 0] += 1
+        } else {
+          out.households.append(byAddress)
+          out.counts["households_by_address", default: 0] += 1
+        }
+      } else {
+        out.households.append(nil)
+        out.counts["households_without_identifier", default: 0] += 1
+      }
+    }
+  }
+}
+
+/// A non-register record's keys, hashed as the linker asks for them.
+struct LazyRecordKeys: RecordKeys {
+  var values: RowValues
+  let rules: [MatchRule]
+  let hasher: KeyedHasher
+
+  mutating func key(rule position: Int) -> Pseudonym? { values.key(rules[position], hasher) }
+  mutating func strongKeys() -> (nhsNumber: Pseudonym?, upn: Pseudonym?) {
+    (values.key(.nhsNumber, hasher), values.key(.upn, hasher))
+  }
+  var day: Int32? { values.day }
 }

@@ -27,6 +27,10 @@ public final class Deidentify: Stage {
   let bands: AgeBands
   let rules: [String: StreamRules]
   let linkFrom: [String]
+  /// Every match rule of every stream, in a fixed order: the keys a register row adds.
+  let indexRules: [MatchRule]
+  /// The identifier values registered people keep, for an address history's keys.
+  let keptValues: [IdentifierField]
   let postcodes: PostcodeAreas.Source
   let usesAreas: Bool
   let referenceDate: Int32?
@@ -37,7 +41,7 @@ public final class Deidentify: Stage {
 
   private struct State {
     var schemas: [String: Schema] = [:]
-    var index: [Pseudonym: Pseudonym] = [:]
+    var index = LinkIndex()
     var deidentifier: RowDeidentifier?
     var redactor: (any AttachedPlugin)?
   }
@@ -77,6 +81,24 @@ public final class Deidentify: Stage {
       )
     }
     rules = streamRules
+    var seenRules = Set<MatchRule>()
+    let allRules = streamRules.keys.sorted().flatMap { streamRules[$0]!.persons.flatMap(\.match) }.filter {
+      seenRules.insert($0).inserted
+    }
+    indexRules = allRules
+    keptValues =
+      streamRules.values.contains { $0.spell != nil }
+      ? IdentifierField.allCases.filter { field in
+        allRules.contains { $0.usesPostcode && $0.fields.contains(field) }
+      }
+      : []
+    for (name, stream) in streamRules.sorted(by: { $0.key < $1.key }) where stream.spell != nil {
+      if !linkFrom.contains(name) {
+        diagnostics.error(
+          "stream '\(name)' has a 'spell', which only a register stream (listed under link_from) uses",
+          at: stream.location)
+      }
+    }
     usesAreas = streamRules.values.contains { $0.area != nil }
     reader.finish(into: &diagnostics)
 
@@ -125,7 +147,6 @@ public final class Deidentify: Stage {
 
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
     var out = StreamSchemas()
-    var schemas: [String: Schema] = [:]
     for name in streams.names {
       guard let input = streams[name] else { continue }
       guard let rule = rules[name] else {
@@ -136,7 +157,6 @@ public final class Deidentify: Stage {
       }
       let schema = DeidentifyPlan.outputSchema(rule, input: input, bands: bands, wards: postcodes.ward != nil)
       DeidentifyPlan.check(rule, input: input, output: schema, stage: label, diagnostics: &diagnostics)
-      schemas[name] = schema
       out[name] = schema
     }
     for name in rules.keys.sorted() where streams[name] == nil {
@@ -156,23 +176,29 @@ public final class Deidentify: Stage {
           at: location)
       }
     }
-    state.withLock { $0.schemas = schemas }
     return out
   }
 
   public func start(context: StageContext) async throws {
+    var schemas: [String: Schema] = [:]
+    for name in context.streams.names {
+      guard let input = context.streams[name], let rule = rules[name] else { continue }
+      schemas[name] = DeidentifyPlan.outputSchema(
+        rule, input: input, bands: bands, wards: postcodes.ward != nil)
+    }
     try context.run.useKey(fingerprint: hasher.fingerprint)
     let areas =
       usesAreas
       ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes, stage: label) : nil
     let deidentifier = RowDeidentifier(
-      linker: PersonLinker(hasher: hasher), hasher: hasher, referenceDate: referenceDate, areas: areas)
+      linker: PersonLinker(hasher: hasher), hasher: hasher, referenceDate: referenceDate, areas: areas,
+      indexRules: indexRules, keptValues: keptValues)
     let redactor =
       try rules.values.contains { !$0.redact.isEmpty }
       ? plugins.map { try $0.start(plugin!, context: context) } : nil
+    // A fresh link index each run: a register read in an earlier run links nothing now.
     state.withLock {
-      $0.deidentifier = deidentifier
-      $0.redactor = redactor
+      $0 = State(schemas: schemas, deidentifier: deidentifier, redactor: redactor)
     }
   }
 
@@ -185,13 +211,21 @@ public final class Deidentify: Stage {
       ($0.schemas[batch.stream]!, $0.index, $0.deidentifier!, $0.redactor)
     }
     let isRegister = linkFrom.contains(batch.stream)
-    let rows = await Self.deidentify(
+    var rows = await Self.deidentify(
       batch, rule: rule, index: index, isRegister: isRegister, with: deidentifier)
     if isRegister {
+      // In row order: a row may be the person an earlier row of this batch added.
       state.withLock { state in
-        // The first person a key was seen with keeps it: a shared identifier never re-points.
-        for (key, pseudonym) in rows.links where state.index[key] == nil { state.index[key] = pseudonym }
+        for (role, person) in rule.persons.enumerated() {
+          rows.persons[role] = state.index.register(
+            rows.registerKeys[role], rule: person, indexRules: indexRules, linker: deidentifier.linker,
+            hasSpells: rule.spell != nil, counts: &rows.linkage[role])
+        }
+        for (address, household) in rows.addressLinks { state.index.linkAddress(address, to: household) }
       }
+    }
+    for (role, person) in rule.persons.enumerated() {
+      context.linkage(stream: batch.stream, role: person.role, rows.linkage[role])
     }
     for (name, n) in rows.counts.sorted(by: { $0.key < $1.key }) { context.count(name, n) }
     let redacted = try Redaction.run(batch, fields: rule.redact, with: redactor, context: context)
@@ -203,7 +237,7 @@ public final class Deidentify: Stage {
 
   /// De-identifies a batch's rows in parallel chunks, joined in row order.
   static func deidentify(
-    _ batch: Batch, rule: StreamRules, index: [Pseudonym: Pseudonym], isRegister: Bool,
+    _ batch: Batch, rule: StreamRules, index: LinkIndex, isRegister: Bool,
     with deidentifier: RowDeidentifier
   ) async -> DeidentifiedRows {
     let chunks = batch.count < 2_048 ? 1 : parallelChunks

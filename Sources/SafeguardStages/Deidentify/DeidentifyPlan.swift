@@ -51,6 +51,11 @@ enum DeidentifyPlan {
       person.surname.map { require($0, text, "a surname") }
       person.dateOfBirth.map { require($0, ["date"], "a date of birth") }
       person.postcode.map { require($0, text, "a postcode") }
+      person.on.map { require($0, ["date"], "the day a postcode is matched on ('on')") }
+    }
+    if let spell = rules.spell {
+      require(spell.start, ["date"], "the start of a spell")
+      spell.end.map { require($0, ["date"], "the end of a spell") }
     }
     if let household = rules.household {
       household.uprn.map { require($0, textOrNumber, "a UPRN") }

@@ -14,18 +14,29 @@ struct StreamRules: Sendable {
   var dates: [String]
   /// Free text: dropped unless a plugin's `redact` hook returns a cleaned value.
   var redact: [String]
+  /// For a register whose rows hold for a time (an address history): the fields giving the
+  /// first and last day, so that a postcode matches only the days it was the person's.
+  var spell: Spell?
   var eventDates: DatePrecision
   var location: SourceLocation
 
   /// Every input field the rules consume or keep.
   var fieldsRead: [String] {
     persons.flatMap(\.fields) + (household?.fields ?? []) + (area.map { [$0] } ?? []) + keep + dates + redact
+      + (spell.map { [$0.start] + ($0.end.map { [$0] } ?? []) } ?? []) + persons.compactMap(\.on)
   }
 }
 
-/// The fields that identify one person in a record, in the order the linkage tries them:
-/// NHS number, then UPN, then the authority's own person number, then name with date of birth
-/// and postcode.
+/// The days a register row holds: from `start` to `end` inclusive (no end, or an empty one:
+/// still holds).
+struct Spell: Sendable {
+  var start: String
+  var end: String?
+}
+
+/// The fields that identify one person in a record, and the match rules that link the record
+/// to a registered person, in order (by default NHS number, then UPN, then the authority's own
+/// person number, then name with date of birth and postcode).
 struct PersonRule: Sendable {
   /// The role names the output fields: `<role>_id`, `<role>_age`, `<role>_age_band`.
   var role: String
@@ -37,10 +48,30 @@ struct PersonRule: Sendable {
   var surname: String?
   var dateOfBirth: String?
   var postcode: String?
+  /// The match rules, in the order tried.
+  var match: [MatchRule] = []
+  /// The record's event date: a rule with a postcode then matches only a person registered at
+  /// that postcode on the day (through a register with a `spell`).
+  var on: String?
 
   var fields: [String] {
     [nhsNumber, upn, localID, forename, surname, dateOfBirth, postcode].compactMap { $0 }
   }
+
+  /// The record's field for an identifier, if the role maps it.
+  func field(_ identifier: IdentifierField) -> String? {
+    switch identifier {
+    case .nhsNumber: nhsNumber
+    case .upn: upn
+    case .localID: localID
+    case .forename: forename
+    case .surname: surname
+    case .dateOfBirth: dateOfBirth
+    case .postcode: postcode
+    }
+  }
+
+  var mapped: Set<IdentifierField> { Set(IdentifierField.allCases.filter { field($0) != nil }) }
   var idField: String { "\(role)_id" }
   var ageField: String { "\(role)_age" }
   var ageBandField: String { "\(role)_age_band" }
@@ -89,12 +120,25 @@ extension StreamRules {
       var rolesReader = ConfigReader(personsNode, context: "'persons' of \(context)")
       for role in rolesReader.keys {
         guard let roleNode = rolesReader.node(role) else { continue }
-        var fields = ConfigReader(roleNode, context: "person '\(role)' of stream '\(stream)'")
-        let rule = PersonRule(
+        let roleContext = "person '\(role)' of stream '\(stream)'"
+        var fields = ConfigReader(roleNode, context: roleContext)
+        var rule = PersonRule(
           role: role, nhsNumber: fields.string("nhs_number"), upn: fields.string("upn"),
           localID: fields.string("local_id"),
           forename: fields.string("forename"), surname: fields.string("surname"),
           dateOfBirth: fields.string("date_of_birth"), postcode: fields.string("postcode"))
+        rule.on = fields.string("on")
+        if let matchNode = fields.node("match") {
+          rule.match = MatchRule.read(
+            matchNode, mapped: rule.mapped, context: roleContext, diagnostics: &diagnostics)
+        } else {
+          rule.match = MatchRule.defaults(for: rule.mapped)
+        }
+        if rule.on != nil, !rule.match.contains(where: \.usesPostcode) {
+          fields.error(
+            "person '\(role)' of stream '\(stream)' has 'on', which only rules with a postcode use",
+            at: roleNode.location)
+        }
         if rule.nhsNumber == nil && rule.upn == nil && rule.localID == nil
           && (rule.surname == nil || rule.dateOfBirth == nil)
         {
@@ -124,12 +168,20 @@ extension StreamRules {
     let keep = reader.strings("keep") ?? []
     let dates = reader.strings("dates") ?? []
     let redact = reader.strings("redact") ?? []
+    var spell: Spell?
+    if let spellNode = reader.node("spell") {
+      var fields = ConfigReader(spellNode, context: "'spell' of \(context)")
+      if let start = fields.string("start", required: true) {
+        spell = Spell(start: start, end: fields.string("end"))
+      }
+      fields.finish(into: &diagnostics)
+    }
     let precision = reader.choice(
       "event_dates", DatePrecision.allCases.map(\.rawValue), default: defaultPrecision.rawValue)
     reader.finish(into: &diagnostics)
     return StreamRules(
       stream: stream, persons: persons, household: household, area: area, keep: keep, dates: dates,
-      redact: redact,
+      redact: redact, spell: spell,
       eventDates: DatePrecision(rawValue: precision)!, location: node.location)
   }
 }

@@ -18,6 +18,14 @@ public enum IdentifierNormaliser {
     Identifiers.validUPN(trimmed(text))
   }
 
+  /// A local person number without surrounding spaces or a spreadsheet's `.0` ("1234.0" and
+  /// "1234" are the same person number), or nil when nothing is left.
+  public static func localID(_ text: some StringProtocol) -> String? {
+    var local = trimmed(text)
+    if local.hasSuffix(".0") { local.removeLast(2) }
+    return local.isEmpty ? nil : local
+  }
+
   /// A postcode in its standard form ("SW1A 1AA"), or nil.
   public static func postcode(_ text: some StringProtocol) -> String? {
     Identifiers.normalisedPostcode(text)

@@ -1,110 +1,118 @@
 import SafeguardCore
 
-/// Turns a record's identifiers into one pseudonym per person, trying the rules in order
-/// (NHS number, UPN, local person number, name with date of birth and postcode).
+/// Gives each person in a record one pseudonym: the registered person's, when a match rule
+/// links the record to exactly one person of the register (`link_from`) whose strong
+/// identifiers do not disagree with the record's; else one of the record's own.
 ///
-/// With a link index (built from a register stream whose records carry several identifiers
-/// of one person), any identifier the register saw maps to the pseudonym of that person's
-/// first identifier, so a police record known only by name, date of birth and postcode gets
-/// the same pseudonym as the health record known by NHS number.
+/// The rules, in order (docs/deidentification.md, "Linkage rules"):
+/// - two different NHS numbers are never one person; an equal NHS number always is;
+/// - two different UPNs are never one person, unless their NHS numbers are equal;
+/// - a rule that leads to two or more people is refused as ambiguous, one that leads only to
+///   people whose strong identifiers disagree with the record's is refused; the next rule is
+///   tried;
+/// - a record no rule links keeps a pseudonym of its own first key, in a separate domain when a
+///   rule was refused or ambiguous, so that it can never be taken for a registered person.
 struct PersonLinker: Sendable {
   let hasher: KeyedHasher
-  let localDomain: KeyedHasher.Domain
 
-  /// Why a rule did or did not give a key, counted in the run summary.
-  enum Outcome: String, CaseIterable {
-    case nhsNumber = "persons_by_nhs_number"
-    case upn = "persons_by_upn"
-    case localID = "persons_by_local_id"
-    case demographics = "persons_by_demographics"
-    case none = "persons_without_identifier"
-    case linked = "persons_linked_through_register"
-    case invalidNHSNumber = "nhs_numbers_invalid"
-    case invalidUPN = "upns_invalid"
-  }
-
-  init(hasher: KeyedHasher) {
-    self.hasher = hasher
-    self.localDomain = try! KeyedHasher.Domain.custom("local-person")  // a fixed, valid name
-  }
+  /// Pseudonyms of records whose link was refused or ambiguous.
+  static let unresolvedDomain = try! KeyedHasher.Domain.custom("person-unresolved")  // a fixed, valid name
 
   /// One person rule's columns in one batch, looked up once per batch rather than per row.
   struct Columns {
-    var nhsNumber, upn, localID, forename, surname, dateOfBirth, postcode: Column?
+    var fields: [IdentifierField: Column] = [:]
+    var nhsNumber, upn, on: Column?
 
-    init(_ rule: PersonRule, _ batch: Batch) {
-      func column(_ name: String?) -> Column? { name.flatMap { batch.column($0) } }
-      nhsNumber = column(rule.nhsNumber)
-      upn = column(rule.upn)
-      localID = column(rule.localID)
-      forename = column(rule.forename)
-      surname = column(rule.surname)
-      dateOfBirth = column(rule.dateOfBirth)
-      postcode = column(rule.postcode)
-    }
-  }
-
-  /// Every key the record's identifiers give, in rule order, with the counts of invalid ones.
-  func keys(_ columns: Columns, row: Int, counts: inout [Outcome: Int]) -> [(Pseudonym, Outcome)] {
-    var keys: [(Pseudonym, Outcome)] = []
-    func text(_ column: Column?) -> String? {
-      column?.text(at: row).flatMap { $0.isEmpty ? nil : $0 }
-    }
-    if let raw = text(columns.nhsNumber) {
-      if let nhs = IdentifierNormaliser.nhsNumber(raw) {
-        keys.append((hasher.pseudonym(domain: .personNHS, nhs), .nhsNumber))
-      } else {
-        counts[.invalidNHSNumber, default: 0] += 1
-      }
-    }
-    if let raw = text(columns.upn) {
-      if let upn = IdentifierNormaliser.upn(raw) {
-        keys.append((hasher.pseudonym(domain: .personUPN, upn), .upn))
-      } else {
-        counts[.invalidUPN, default: 0] += 1
-      }
-    }
-    if let raw = text(columns.localID) {
-      // "1234.0" from a spreadsheet and "1234" are the same person number.
-      let local = raw.hasSuffix(".0") ? String(raw.dropLast(2)) : raw
-      keys.append((hasher.pseudonym(domain: localDomain, local.trimmingSpaces), .localID))
-    }
-    if let forename = text(columns.forename), let surname = text(columns.surname),
-      let dob = columns.dateOfBirth?.day(at: row), let postcode = text(columns.postcode),
-      let key = IdentifierNormaliser.demographicKey(
-        forename: forename, surname: surname, dateOfBirth: dob, postcode: postcode)
-    {
-      keys.append((hasher.pseudonym(domain: .personDemographic, key), .demographics))
-    }
-    return keys
-  }
-
-  /// The person's pseudonym: the first key the index knows, else the first key; nil without any.
-  func pseudonym(
-    _ keys: [(Pseudonym, Outcome)], index: [Pseudonym: Pseudonym], counts: inout [Outcome: Int]
-  ) -> Pseudonym? {
-    if !index.isEmpty {
-      for (key, _) in keys {
-        if let linked = index[key] {
-          counts[.linked, default: 0] += 1
-          return linked
+    init(_ rule: PersonRule, _ batch: Batch, postcodeFallback: String? = nil) {
+      for field in IdentifierField.allCases {
+        if let name = rule.field(field) ?? (field == .postcode ? postcodeFallback : nil),
+          let column = batch.column(name)
+        {
+          fields[field] = column
         }
       }
+      nhsNumber = fields[.nhsNumber]
+      upn = fields[.upn]
+      on = rule.on.flatMap { batch.column($0) }
     }
-    guard let (first, outcome) = keys.first else {
-      counts[.none, default: 0] += 1
-      return nil
+  }
+
+  /// How a record's person was resolved.
+  enum Resolution: Equatable {
+    /// Linked to a registered person by the rule at this position.
+    case linked(person: Int32, rule: Int)
+    /// No rule linked; at least one led to two or more people.
+    case ambiguous
+    /// No rule linked; at least one led only to people whose strong identifiers disagree.
+    case refused
+    /// No rule led to anyone.
+    case unlinked
+  }
+
+  /// Resolves one record against the index, counting every refused or ambiguous rule.
+  static func resolve(
+    _ keys: inout some RecordKeys, rules: [MatchRule], index: LinkIndex, counts: inout LinkageCounts
+  ) -> Resolution {
+    guard !index.persons.isEmpty else { return .unlinked }
+    let (nhsNumber, upn) = keys.strongKeys()
+    var sawAmbiguous = false
+    var sawRefused = false
+    for (position, rule) in rules.enumerated() {
+      guard let key = keys.key(rule: position) else { continue }
+      let day = rule.usesPostcode ? keys.day : nil
+      let people = index.people(for: key, on: day)
+      guard !people.isEmpty else { continue }
+      var compatible: Int32?
+      var matches = 0
+      for person in people where Self.agree(index.persons[Int(person)], nhsNumber, upn) {
+        compatible = person
+        matches += 1
+      }
+      if matches == 1, let person = compatible { return .linked(person: person, rule: position) }
+      if matches > 1 {
+        counts.ambiguousByRule[rule.name, default: 0] += 1
+        sawAmbiguous = true
+      } else {
+        counts.refusedByRule[rule.name, default: 0] += 1
+        sawRefused = true
+      }
     }
-    counts[outcome, default: 0] += 1
-    return first
+    return sawAmbiguous ? .ambiguous : sawRefused ? .refused : .unlinked
+  }
+
+  /// Whether linking a record to a person would join two different strong identifiers.
+  static func agree(_ person: LinkIndex.Person, _ nhsNumber: Pseudonym?, _ upn: Pseudonym?) -> Bool {
+    if let theirs = person.nhsNumber, let ours = nhsNumber { return theirs == ours }
+    if let theirs = person.upn, let ours = upn, theirs != ours { return false }
+    return true
+  }
+
+  /// The pseudonym a record keeps when no rule links it: its first key's, or for a refused or
+  /// ambiguous record, that key re-keyed into a domain no registered person's pseudonym is in.
+  func ownPseudonym(_ keys: inout some RecordKeys, rules: Int, resolution: Resolution) -> Pseudonym? {
+    var first: Pseudonym?
+    for position in 0..<rules {
+      if let key = keys.key(rule: position) {
+        first = key
+        break
+      }
+    }
+    guard let first else { return nil }
+    switch resolution {
+    case .ambiguous, .refused: return unresolved(first)
+    case .linked, .unlinked: return first
+    }
+  }
+
+  func unresolved(_ key: Pseudonym) -> Pseudonym {
+    key.withHexUTF8 { hasher.pseudonym(domain: Self.unresolvedDomain, $0) }
   }
 }
 
-extension String {
-  fileprivate var trimmingSpaces: String {
-    var text = Substring(self)
-    while text.first == " " { text.removeFirst() }
-    while text.last == " " { text.removeLast() }
-    return String(text)
-  }
+/// A record's keys as the linker asks for them: the key of each rule it tries (by position),
+/// its strong identifiers, and its event day.
+protocol RecordKeys {
+  mutating func key(rule position: Int) -> Pseudonym?
+  mutating func strongKeys() -> (nhsNumber: Pseudonym?, upn: Pseudonym?)
+  var day: Int32? { get }
 }

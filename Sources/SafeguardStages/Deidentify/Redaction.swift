@@ -59,7 +59,9 @@ struct Redaction {
     case .fail: throw RunError(failures[0].reason)
     case .quarantine:
       for failure in failures { context.quarantine(batch, rows: [failure.row], reason: failure.reason) }
-    case .drop: context.drop(failures.count, rule: "plugin error")
+    case .drop:
+      context.dropFailed(
+        failures.count, stream: batch.stream, rule: "plugin error", reason: failures[0].reason)
     }
     let failedRows = Set(failures.map(\.row))
     return batch.selecting((0..<batch.count).filter { !failedRows.contains($0) })

@@ -36,8 +36,11 @@ public final class ExportCSV: Stage {
 
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
     selection.check(streams, stage: label, diagnostics: &diagnostics)
-    state.withLock { $0.schemas = streams }
     return streams
+  }
+
+  public func start(context: StageContext) async throws {
+    state.withLock { $0 = State(schemas: context.streams) }
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {

@@ -95,6 +95,13 @@ public final class KAnonymise: Stage {
   }
 
   public func plan(_ input: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
+    resolve(input, diagnostics: &diagnostics).streams
+  }
+
+  /// The streams passed on and the quasi-identifiers of each protected stream.
+  private func resolve(_ input: StreamSchemas, diagnostics: inout Diagnostics)
+    -> (streams: StreamSchemas, chosen: [String: [QuasiIdentifier]])
+  {
     var out = input
     var chosen: [String: [QuasiIdentifier]] = [:]
     for stream in streamList ?? input.names {
@@ -118,13 +125,17 @@ public final class KAnonymise: Stage {
       }
       out[stream] = Schema(fields)
     }
-    planned.withLock { $0 = chosen }
-    return out
+    return (out, chosen)
   }
 
   public func start(context: StageContext) async throws {
+    var unused = Diagnostics()  // reported by plan when the definition loaded
+    let chosen = resolve(context.streams, diagnostics: &unused).chosen
+    planned.withLock { $0 = chosen }
+    held.withLock { $0 = [:] }
+    areas.withLock { $0 = [:] }
     let needed = Set(
-      planned.withLock { $0 }.values.flatMap { $0 }.flatMap { $0.steps }.compactMap { step -> String? in
+      chosen.values.flatMap { $0 }.flatMap { $0.steps }.compactMap { step -> String? in
         if case .area(let column) = step { column } else { nil }
       })
     guard !needed.isEmpty else { return }

@@ -116,11 +116,6 @@ public final class Overlay: Stage {
     }
     out[options.childTable] = tables.childSchema
     out[options.areaTable] = tables.areaSchema
-    let accumulator = OverlayAccumulator(options: options, schemas: streams)
-    state.withLock {
-      $0.tables = tables
-      $0.accumulator = accumulator
-    }
     return out
   }
 
@@ -144,9 +139,14 @@ public final class Overlay: Stage {
   }
 
   public func start(context: StageContext) async throws {
-    guard !options.indicators.isEmpty, let plugin, let plugins else { return }
-    let hook = try plugins.start(plugin, context: context)
-    state.withLock { $0.indicatorHook = hook }
+    var hook: (any AttachedPlugin)?
+    if !options.indicators.isEmpty, let plugin, let plugins {
+      hook = try plugins.start(plugin, context: context)
+    }
+    let fresh = State(
+      accumulator: OverlayAccumulator(options: options, schemas: context.streams),
+      tables: OverlayTables(options: options, schemas: context.streams), indicatorHook: hook)
+    state.withLock { $0 = fresh }
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
@@ -165,7 +165,9 @@ public final class Overlay: Stage {
       return (state.accumulator!, state.tables!, state.indicatorHook)
     }
     let declared = Set(options.indicators.map(\.name))
-    var failures = 0
+    // Every call is tallied: a failed one leaves the child's indicators false or 0, which the
+    // outputs cannot tell from a true 0, so the run judges the failures (see HookCalls).
+    var calls = HookCalls()
     let policy = self.policy
     let indicators = hook.map { hook in
       { (row: [(name: String, value: Value)]) throws -> [String: Value] in
@@ -173,13 +175,15 @@ public final class Overlay: Stage {
           let values = try hook.call("indicators", record: row, origin: nil)
           if let unknown = values.keys.sorted().first(where: { !declared.contains($0) }) {
             throw PluginCallError(
-              "the indicators hook returned '\(unknown)', which the stage does not declare under 'indicators'"
+              "\(self.plugin ?? "the plugin"): the indicators hook returned '\(unknown)', which the stage "
+                + "does not declare under 'indicators'"
             )
           }
+          calls.succeeded()
           return values
         } catch {
           guard policy != .fail else { throw RunError("stage '\(self.label)': \(error)") }
-          failures += 1
+          calls.failed("\(error)")
           return [:]
         }
       }
@@ -187,7 +191,7 @@ public final class Overlay: Stage {
     let report = OverlayReport(tables: tables, accumulator: accumulator, indicators: indicators)
     let (children, areas, counters) = try report.build()
     for (name, n) in counters + accumulator.held { context.count(name, n) }
-    if failures > 0 { context.count("indicator_hook_failures", failures) }
+    if hook != nil { context.report(hook: "indicators", calls) }
     return children + [areas]
   }
 }

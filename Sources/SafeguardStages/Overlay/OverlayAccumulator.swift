@@ -143,9 +143,9 @@ struct OverlayAccumulator: Sendable {
   private mutating func addAddresses(_ batch: Batch, _ outcome: inout Outcome) {
     let source = options.addresses
     guard case .string(let people)? = batch.column(source.person)?.values,
-      case .string(let homes)? = batch.column(source.household)?.values,
-      let starts = batch.column(source.start)
+      case .string(let homes)? = batch.column(source.household)?.values
     else { return }
+    let starts = source.start.flatMap { batch.column($0) }
     let ends = source.end.flatMap { batch.column($0) }
     let areaColumn = source.area.flatMap { batch.column($0) }
     var backwards: [Int] = []
@@ -160,8 +160,8 @@ struct OverlayAccumulator: Sendable {
         area = areas.intern(names, row) ?? -1
       }
       if !timeline.add(
-        person: person, household: household, start: starts.day(at: row), end: ends?.day(at: row), area: area)
-      {
+        person: person, household: household, start: starts?.day(at: row), end: ends?.day(at: row), area: area
+      ) {
         backwards.append(row)
       }
     }

@@ -43,7 +43,9 @@ struct AddressSource: Sendable {
   var stream: String
   var person: String
   var household: String
-  var start: String
+  /// The first and last day at the address. A register of current addresses has neither: each
+  /// row then holds from before any record and is still current.
+  var start: String?
   var end: String?
   var area: String?
   var location: SourceLocation
@@ -53,13 +55,13 @@ struct AddressSource: Sendable {
     let stream = reader.string("stream", required: true)
     let person = reader.string("person", required: true)
     let household = reader.string("household", required: true)
-    let start = reader.string("start", required: true)
+    start = reader.string("start")
     end = reader.string("end")
     area = reader.string("area")
     location = node.location
     reader.finish(into: &diagnostics)
-    guard let stream, let person, let household, let start else { return nil }
-    (self.stream, self.person, self.household, self.start) = (stream, person, household, start)
+    guard let stream, let person, let household else { return nil }
+    (self.stream, self.person, self.household) = (stream, person, household)
   }
 
   func check(_ schema: Schema, diagnostics: inout Diagnostics) {
@@ -67,7 +69,7 @@ struct AddressSource: Sendable {
       schema: schema, stream: stream, context: "'addresses' of the overlay", at: location)
     fields.require(person, .string, diagnostics: &diagnostics)
     fields.require(household, .string, diagnostics: &diagnostics)
-    fields.require(start, .date, diagnostics: &diagnostics)
+    if let start { fields.require(start, .date, diagnostics: &diagnostics) }
     if let end { fields.require(end, .date, diagnostics: &diagnostics) }
     if let area { fields.require(area, .string, diagnostics: &diagnostics) }
   }

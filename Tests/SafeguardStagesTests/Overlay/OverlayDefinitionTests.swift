@@ -125,6 +125,8 @@ import Testing
         Self.withIndicators, plugin: "stand-in.lua", plugins: StandIn(mode: .fail), onError: .quarantine))
     #expect(F.row(children, "C1", "2026-03-31")?["flagged"] == .boolean(false))
     // 5 children in period 0, 4 in period 1 (C5 not born), 4 in period 2.
-    #expect(counts.counters["indicator_hook_failures"] == 13)
+    let calls = try #require(counts.hooks["indicators"])
+    #expect(calls.calls == 13 && calls.failed == 13)
+    #expect(calls.firstFailure == "stand-in.lua:3: indicators failed")
   }
 }

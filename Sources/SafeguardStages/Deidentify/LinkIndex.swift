@@ -1,0 +1,109 @@
+import SafeguardCore
+
+/// The people the register streams (`link_from`) describe, and every match key that leads to
+/// each of them. Built one register row at a time; read concurrently (as a value) by the rows
+/// of the other streams.
+///
+/// A key may lead to several people (twins with one name, date of birth and postcode; a UPN
+/// mis-keyed onto two children): the index keeps all of them, so that a record matching such a
+/// key is refused as ambiguous rather than given to the first.
+struct LinkIndex: Sendable {
+  /// One registered person: the pseudonym every linked record gets, and the strong
+  /// identifiers (as keys) that a link must not contradict.
+  struct Person: Sendable {
+    var pseudonym: Pseudonym
+    var nhsNumber: Pseudonym?
+    var upn: Pseudonym?
+    /// Kept for a register with spells, whose rows carry a postcode but not the rest of a key.
+    var values: [IdentifierField: String] = [:]
+  }
+
+  /// A person a key leads to, for the days the key holds (a postcode in an address spell);
+  /// `Int32.min ... Int32.max` for keys that always hold.
+  struct Candidate: Sendable, Hashable {
+    var person: Int32
+    var from: Int32
+    var to: Int32
+
+    var isCurrent: Bool { to == .max }
+  }
+
+  /// Most keys lead to one person: held inline, with no array allocated per key.
+  enum Slot: Sendable {
+    case one(Candidate)
+    case many([Candidate])
+  }
+
+  private(set) var persons: [Person] = []
+  private var keys: [Pseudonym: Slot] = [:]
+  private var pseudonyms: Set<Pseudonym> = []
+  /// An address as written (address + postcode key) → the UPRN household it belongs to.
+  private(set) var households: [Pseudonym: Pseudonym] = [:]
+
+  var isEmpty: Bool { persons.isEmpty && households.isEmpty }
+
+  /// The distinct people a key leads to. With a day, only those it held for on that day;
+  /// without, only those it holds for now (a register's current postcode, an open spell).
+  func people(for key: Pseudonym, on day: Int32?) -> [Int32] {
+    guard let slot = keys[key] else { return [] }
+    guard case .many(let candidates) = slot else {
+      guard case .one(let only) = slot, holds(only, on: day) else { return [] }
+      return [only.person]
+    }
+    var found: [Int32] = []
+    for candidate in candidates where holds(candidate, on: day) && !found.contains(candidate.person) {
+      found.append(candidate.person)
+    }
+    return found
+  }
+
+  private func holds(_ candidate: Candidate, on day: Int32?) -> Bool {
+    guard let day else { return candidate.isCurrent }
+    return candidate.from <= day && day <= candidate.to
+  }
+
+  /// Adds a new person and returns its number. Its pseudonym is the one its first key gives,
+  /// unless another person already has that pseudonym (the key is shared and ambiguous): then
+  /// `fallback`, so that two people never share a pseudonym by accident.
+  mutating func add(_ person: Person, fallback: () -> Pseudonym) -> Int32 {
+    var person = person
+    if !pseudonyms.insert(person.pseudonym).inserted {
+      person.pseudonym = fallback()
+      pseudonyms.insert(person.pseudonym)
+    }
+    persons.append(person)
+    return Int32(persons.count - 1)
+  }
+
+  /// Records that `key` leads to `person` for the given days.
+  mutating func link(_ key: Pseudonym, to person: Int32, from: Int32 = .min, to: Int32 = .max) {
+    let candidate = Candidate(person: person, from: from, to: to)
+    switch keys[key] {
+    case nil: keys[key] = .one(candidate)
+    case .one(let existing):
+      if existing != candidate { keys[key] = .many([existing, candidate]) }
+    case .many(var existing):
+      guard !existing.contains(candidate) else { return }
+      keys[key] = nil  // take ownership so the append does not copy
+      existing.append(candidate)
+      keys[key] = .many(existing)
+    }
+  }
+
+  /// Fills in strong identifiers and values a person's first row lacked.
+  mutating func complete(
+    _ person: Int32, nhsNumber: Pseudonym?, upn: Pseudonym?, values: [IdentifierField: String]
+  ) {
+    let index = Int(person)
+    if persons[index].nhsNumber == nil { persons[index].nhsNumber = nhsNumber }
+    if persons[index].upn == nil { persons[index].upn = upn }
+    for (field, value) in values where persons[index].values[field] == nil {
+      persons[index].values[field] = value
+    }
+  }
+
+  /// The first household an address was seen with keeps it: a shared address never re-points.
+  mutating func linkAddress(_ address: Pseudonym, to household: Pseudonym) {
+    if households[address] == nil { households[address] = household }
+  }
+}
