@@ -61,6 +61,9 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // Spatial weights (GAL, contiguity from GeoJSON, k nearest neighbours) and the hotspot
+    // statistics over them: rates and intervals, Moran's I, local Moran, Getis-Ord Gi*.
+    .target(name: "SafeguardSpatial", dependencies: ["SafeguardCore"], swiftSettings: strict),
     // Benchmarks behind `safeguard bench`: real stages on generated records, with a reference
     // measured in the same run.
     .target(
@@ -82,13 +85,15 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(name: "SafeguardCoreTests", dependencies: ["SafeguardCore", "SafeguardTesting"]),
+    .testTarget(name: "SafeguardSpatialTests", dependencies: ["SafeguardSpatial"]),
     .testTarget(name: "SafeguardDefinitionTests", dependencies: ["SafeguardDefinition"]),
     .testTarget(name: "SafeguardIngestTests", dependencies: ["SafeguardIngest", "SafeguardTesting"]),
     .testTarget(
       name: "SafeguardStagesTests",
       dependencies: ["SafeguardStages", "SafeguardTesting", "SafeguardDefinition"]),
     .testTarget(
-      name: "SafeguardLuaTests", dependencies: ["SafeguardLua", .product(name: "Logging", package: "swift-log")]),
+      name: "SafeguardLuaTests",
+      dependencies: ["SafeguardLua", .product(name: "Logging", package: "swift-log")]),
     .testTarget(name: "SafeguardSynthTests", dependencies: ["SafeguardSynth"]),
     .testTarget(
       name: "SafeguardRunnerTests",

@@ -93,6 +93,8 @@ struct RowDeidentifier: Sendable {
     }
     if invalidNHSNumbers > 0 { out.counts["nhs_numbers_invalid", default: 0] += invalidNHSNumbers }
     if invalidUPNs > 0 { out.counts["upns_invalid", default: 0] += invalidUPNs }
+    let withoutIdentifier = out.linkage.reduce(0) { $0 + $1.withoutIdentifier }
+    if withoutIdentifier > 0 { out.counts["persons_without_identifier", default: 0] += withoutIdentifier }
     if let household = rules.household {
       households(range, of: batch, household, index: index, isRegister: isRegister, into: &out)
     }
@@ -184,4 +186,5 @@ struct LazyRecordKeys: RecordKeys {
     (values.key(.nhsNumber, hasher), values.key(.upn, hasher))
   }
   var day: Int32? { values.day }
+  var isDated: Bool { values.columns.on != nil }
 }

@@ -224,7 +224,8 @@ public final class Deidentify: Stage {
         for (address, household) in rows.addressLinks { state.index.linkAddress(address, to: household) }
       }
     }
-    for (role, person) in rule.persons.enumerated() {
+    // Without a register there is nothing to link to: every record would count as unlinked.
+    for (role, person) in rule.persons.enumerated() where !linkFrom.isEmpty {
       context.linkage(stream: batch.stream, role: person.role, rows.linkage[role])
     }
     for (name, n) in rows.counts.sorted(by: { $0.key < $1.key }) { context.count(name, n) }

@@ -194,6 +194,15 @@ import Testing
     #expect(linkage.records == 5)
   }
 
+  @Test func aRecordWithoutItsDaySkipsThePostcodeRules() async throws {
+    // Amy's birthday and current postcode, but no arrival date: which day's postcode is unknown.
+    let (out, context) = try await Self.run(emergency: [
+      [.null, Self.day(2014, 1, 2), .string("XY1 1AA"), .null]
+    ])
+    #expect(!Self.ids(out["register"], "child_id").contains(Self.ids(out["emergency"], "patient_id")[0]))
+    #expect(context.counters.counts(stage: 0).linkage["emergency"]?["patient"]?.unlinked == 1)
+  }
+
   @Test func matchRulesNamingUnmappedOrUnknownFieldsAreRefusedAtTheirLine() throws {
     let bad = Self.options
       .replacingOccurrences(
