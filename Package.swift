@@ -70,7 +70,7 @@ let package = Package(
       name: "SafeguardBenchmarks",
       dependencies: [
         "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting", "SafeguardLua",
-        "SafeguardRunner", "SafeguardSynth", .product(name: "Crypto", package: "swift-crypto"),
+        "SafeguardIngest", "SafeguardRunner", "SafeguardSynth", .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict
     ),

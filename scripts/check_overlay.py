@@ -86,8 +86,10 @@ Rules that had to be interpreted (the most literal reading was taken):
    Address spells that end before they start cover no day; a spell without a UPRN or an
    address + postcode still places the child in an area but links to no household.
 10. Rows are quarantined (ignored) as the pipeline would: a value that does not fit its column's
-    type (dates, booleans, codes, integers), an empty non-nullable column, a CSV record with a
-    stray quote or the wrong number of fields, a JSON Lines line that is not an object. A row
+    type (dates, booleans, codes, integers), an empty non-nullable column, a CSV record with the
+    wrong number of fields or a quote never closed, text after a closing quote in a declared
+    column, a JSON Lines line that is not an object. A quote inside an unquoted field is an
+    ordinary character, as the csv module reads it (the pipeline's default `quotes: lenient`). A row
     identical in every declared field to an earlier one of the same input is dropped (the
     `deduplicate` stage), which matters for the ED factor's "3 or more".
 11. Folding names and addresses also folds, with a small table, the letters Unicode does not

@@ -1,7 +1,8 @@
 """Reading the extracts as pipelines/synthetic-authority.yaml declares them.
 
 Typed values, quarantine (a row whose value does not fit its column's type, an empty
-non-nullable value, a malformed CSV record) and de-duplication (a record identical to an
+non-nullable value, a CSV record whose fields cannot be told apart, a malformed quoted value in
+a declared column) and de-duplication (a record identical to an
 earlier one of the same input is dropped, as the neglect overlay's `deduplicate` stage does),
 following docs/pipeline-definition.md and docs/data.md. Standard library only.
 """
@@ -20,8 +21,10 @@ class InputError(Exception):
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading: a strict CSV parser (the csv module silently accepts a stray quote inside an
-# unquoted field, which the pipeline quarantines), header matching and typed values.
+# Reading: a CSV parser that reads quotes as the csv module does (a quote inside an unquoted
+# field is an ordinary character, the pipeline's default `quotes: lenient`) but, like the
+# pipeline, marks text after a closing quote and cuts a malformed record spanning lines at its
+# first line (the csv module would join the lines); header matching and typed values.
 # ---------------------------------------------------------------------------------------------
 
 def _cp1252_fallback(error):
@@ -48,11 +51,13 @@ def read_text(path, encoding):
 
 
 def csv_records(text):
-    """Yield (first physical line number, fields or None when malformed) for each record."""
+    """Yield (first physical line number, fields or None when malformed, positions of malformed
+    fields) for each record; the first record is the header, whose width later records need."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     index = 0
+    width = None
     while index < len(lines):
         first_line = index + 1
         line = _strip_cr(lines[index])
@@ -60,25 +65,31 @@ def csv_records(text):
             index += 1
             continue
         if '"' not in line:  # the common case: no quoting at all
-            yield first_line, line.split(",")
+            fields, bad = line.split(","), set()
             index += 1
-            continue
-        fields, index = _parse_quoted_record(lines, index)
-        yield first_line, fields
+        else:
+            fields, bad, index = _parse_quoted_record(lines, index, width)
+        if width is None and fields is not None:
+            width = len(fields)
+        yield first_line, fields, bad
 
 
 def _strip_cr(line):
     return line[:-1] if line.endswith("\r") else line
 
 
-def _parse_quoted_record(lines, index):
+def _parse_quoted_record(lines, index, width):
     """Parse one record that contains quotes, possibly over several physical lines.
 
-    Returns (fields or None, index of the next record's first line). A quote inside an unquoted
-    field, or text after a closing quote, makes the record malformed; parsing then resumes at
-    the next physical line.
+    Returns (fields or None, positions of malformed fields, index of the next record's first
+    line). A quote opens a quoted field only at the start of a field; anywhere else in an
+    unquoted field it is an ordinary character. Text after a closing quote makes that field
+    malformed (read on to the next comma). A quote never closed, or a record spanning lines
+    that is malformed anywhere (a malformed field, the wrong number of fields), gives None and
+    parsing resumes on the line after the record's first.
     """
-    fields, field = [], []
+    first = index
+    fields, field, bad = [], [], set()
     line = _strip_cr(lines[index])
     position, quoted, field_started_quoted, after_quote = 0, False, False, False
     while True:
@@ -86,12 +97,14 @@ def _parse_quoted_record(lines, index):
             if quoted:  # a line break inside quotes belongs to the field
                 index += 1
                 if index == len(lines):
-                    return None, index  # unterminated quote at the end of the file
+                    return None, set(), first + 1  # never closed
                 field.append("\n")
                 line, position = _strip_cr(lines[index]), 0
                 continue
             fields.append("".join(field))
-            return fields, index + 1
+            if index > first and (bad or (width is not None and len(fields) != width)):
+                return None, set(), first + 1
+            return fields, bad, index + 1
         char = line[position]
         if quoted:
             if char == '"':
@@ -106,10 +119,8 @@ def _parse_quoted_record(lines, index):
             fields.append("".join(field))
             field, field_started_quoted, after_quote = [], False, False
         elif after_quote:
-            return None, index + 1  # text after a closing quote
-        elif char == '"':
-            if field or field_started_quoted:
-                return None, index + 1  # a stray quote inside an unquoted field
+            bad.add(len(fields))  # text after a closing quote
+        elif char == '"' and not field and not field_started_quoted:
             quoted, field_started_quoted = True, True
         else:
             field.append(char)
@@ -205,18 +216,20 @@ def read_input(data_dir, name, stats):
 def _csv_rows(path, relative, encoding, columns):
     records = csv_records(read_text(path, encoding))
     try:
-        _, header = next(records)
+        _, header, header_bad = next(records)
     except StopIteration:
         raise InputError("%s is empty (no header row)" % relative)
-    if header is None:
+    if header is None or header_bad:
         raise InputError("%s: the header row is malformed" % relative)
     positions = {header_key(h): i for i, h in enumerate(header)}
     missing = [c[1] for c in columns if header_key(c[1]) not in positions]
     if missing:
         raise InputError("%s has no column %s" % (relative, ", ".join(missing)))
-    for _, fields in records:
+    for _, fields, bad in records:
         if fields is None or len(fields) != len(header):
             yield None
+        elif any(positions[header_key(c[1])] in bad for c in columns):
+            yield None  # a malformed value in a declared column
         else:
             yield _typed_row(lambda header: fields[positions[header_key(header)]], columns)
 

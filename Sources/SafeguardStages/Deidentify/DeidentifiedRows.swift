@@ -11,7 +11,7 @@ struct DeidentifiedRows: Sendable {
   var persons: [[Pseudonym?]]
   var ages: [[Int?]]
   var households: [Pseudonym?] = []
-  var areas: [(lsoa: String, ward: String)?] = []
+  var areas: [(lsoa: String, ward: String?)?] = []
   /// Register rows' addresses (address + postcode key) → their UPRN household.
   var addressLinks: [(Pseudonym, Pseudonym)] = []
   /// Per role, for a register: every row's keys of the index rules, row after row.
