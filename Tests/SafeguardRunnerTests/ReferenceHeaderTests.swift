@@ -166,4 +166,30 @@ import Testing
       error?.diagnostics.first?.location
         == location(of: "Postcode }", in: text, file: fixture.folder + "/pipeline.yaml"))
   }
+
+  @Test func anAreaLookupThatLacksTheLocalAuthorityColumnFailsValidation() throws {
+    let fixture = try fixture(lookup: "pcds,lsoa21cd\nAB1 2CD,E01000001\n")
+    try fixture.write("areas.csv", "LSOA21CD,WD24CD\nE01000001,E05000001\n")
+    let text = yaml("{ table: postcodes }")
+      .replacingOccurrences(
+        of: "  postcodes: { path: $DATA/lookup.csv }",
+        with: "  postcodes: { path: $DATA/lookup.csv }\n  areas: { path: $DATA/areas.csv }"
+      )
+      .replacingOccurrences(
+        of: "  - uses: export-csv",
+        with: """
+            - uses: k-anonymity
+              with: { quasi_identifiers: [{ field: lsoa, levels: [local_authority] }] }
+            - uses: export-csv
+          """)
+    let error = #expect(throws: DefinitionError.self) {
+      try Pipeline(definition: fixture.definition(text), checkFiles: true)
+    }
+    let messages = error?.diagnostics.map(\.message) ?? []
+    #expect(messages.count == 1, "\(messages)")
+    #expect(
+      messages.first?.contains(
+        "reference table 'areas' (\(fixture.folder)/data/areas.csv) has no column 'LAD24CD', which stage "
+          + "'k-anonymity' reads as the local-authority column of its area_lookup") == true, "\(messages)")
+  }
 }

@@ -38,6 +38,10 @@ public final class KAnonymise: Stage {
   let suppressionLimit: Int
   let linkLimit: Int?
   let areaSource: (table: String, lsoa: String, ward: String, localAuthority: String)
+  /// Whether any quasi-identifier is coarsened through the area lookup.
+  let usesAreas: Bool
+  /// Where the area lookup is declared (the stage, when it takes the defaults).
+  let areaLookupAt: SourceLocation
   let location: SourceLocation
 
   /// What `start` resolved for each protected stream from the planned streams, in release order.
@@ -82,12 +86,26 @@ public final class KAnonymise: Stage {
     }
     declared = identifiers
     reader.finish(into: &diagnostics)
-    let usesAreas =
+    usesAreas =
       identifiers?.contains { $0.steps.contains { if case .area = $0 { true } else { false } } } ?? true
+    areaLookupAt = spec.options?["area_lookup"]?.location ?? spec.location
     if usesAreas, !spec.referenceTables.contains(table.0) {
       diagnostics.error(
         "stage '\(spec.label)' generalises areas and needs the reference table '\(table.0)'",
         at: spec.location)
+    }
+  }
+
+  /// The area lookup's LSOA, ward and local-authority columns, checked by `validate`.
+  public var referenceColumns: [ReferenceColumn] {
+    guard usesAreas else { return [] }
+    let of = "column of its area_lookup"
+    return [
+      (areaSource.lsoa, "the LSOA \(of)"), (areaSource.ward, "the ward \(of)"),
+      (areaSource.localAuthority, "the local-authority \(of)"),
+    ].map {
+      ReferenceColumn(
+        table: areaSource.table, column: $0.0, stage: label, purpose: $0.1, location: areaLookupAt)
     }
   }
 
