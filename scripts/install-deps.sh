@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs the system packages the build needs (Lua 5.4's C library and pkg-config) when they
-# are missing. Uses apt-get, with sudo when not root. Does nothing when all is present.
+# Installs the system packages the build and tests need (Lua 5.4's C library, pkg-config,
+# python3 with venv) when they are missing. Uses apt-get, with sudo when not root. Does nothing
+# when all is present.
 set -euo pipefail
 
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if ! pkg-config --exists lua5.4 2>/dev/null; then missing+=(liblua5.4-dev); fi
-# The tests cross-check k-anonymity with an independent Python script.
+# The tests cross-check k-anonymity with an independent Python script, and spatial weights with
+# libpysal in its own virtual environment (scripts/spatial-venv.sh), which needs venv and ensurepip.
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
