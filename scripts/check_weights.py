@@ -4,6 +4,7 @@ Runs in the environment scripts/spatial-venv.sh makes. Prints one JSON object: "
 areas in libpysal's order) and "neighbours" (area id -> its neighbours' ids, sorted).
 
     check_weights.py queen|rook BOUNDARIES.geojson ID_PROPERTY
+    check_weights.py all BOUNDARIES.geojson ID_PROPERTY K   ({"queen": …, "rook": …, "knn": …})
     check_weights.py knn BOUNDARIES.geojson ID_PROPERTY K
     check_weights.py read-gal FILE.gal
     check_weights.py write-gal BOUNDARIES.geojson ID_PROPERTY OUT.gal   (libpysal's queen, as GAL)
@@ -26,10 +27,14 @@ def boundaries(path, id_property):
     return frame
 
 
-def report(w):
+def lists(w):
     ids = [str(i) for i in w.id_order]
     neighbours = {str(i): sorted(str(n) for n in w.neighbors[i]) for i in w.id_order}
-    json.dump({"ids": ids, "neighbours": neighbours}, sys.stdout)
+    return {"ids": ids, "neighbours": neighbours}
+
+
+def report(w):
+    json.dump(lists(w), sys.stdout)
 
 
 def main(args):
@@ -38,6 +43,16 @@ def main(args):
         frame = boundaries(args[1], args[2])
         kind = Queen if command == "queen" else Rook
         report(kind.from_dataframe(frame, ids=args[2], use_index=False))
+    elif command == "all":
+        frame = boundaries(args[1], args[2])
+        json.dump(
+            {
+                "queen": lists(Queen.from_dataframe(frame, ids=args[2], use_index=False)),
+                "rook": lists(Rook.from_dataframe(frame, ids=args[2], use_index=False)),
+                "knn": lists(KNN.from_dataframe(frame, k=int(args[3]), ids=args[2])),
+            },
+            sys.stdout,
+        )
     elif command == "knn":
         frame = boundaries(args[1], args[2])
         report(KNN.from_dataframe(frame, k=int(args[3]), ids=args[2]))

@@ -113,7 +113,10 @@ private struct CellTable {
     values = [Int32](repeating: -1, count: old.2.count * 2)
     mask = values.count - 1
     for index in old.2.indices where old.2[index] >= 0 {
-      values[slot(old.0[index], old.1[index])] = old.2[index]
+      let new = slot(old.0[index], old.1[index])
+      keysX[new] = old.0[index]
+      keysY[new] = old.1[index]
+      values[new] = old.2[index]
     }
   }
 }

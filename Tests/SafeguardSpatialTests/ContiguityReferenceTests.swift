@@ -13,12 +13,12 @@ import Testing
 
   @Test(arguments: files, Contiguity.allCases)
   func realBoundariesAgreeWithLibpysal(file: (name: String, queenPairs: Int, rookPairs: Int), rule: Contiguity)
-    throws
+    async throws
   {
     let path = Libpysal.data + "/" + file.name
     let boundaries = try GeoJSONReader.read(path: path, idProperty: "LSOA11CD")
     let ours = boundaries.contiguity(rule)
-    let theirs = try Libpysal.weights([rule.rawValue, path, "LSOA11CD"])
+    let theirs = try await Libpysal.all(path).of(rule)
     #expect(ours.ids == theirs.ids, "areas in the file's order")
     #expect(ours.neighbourSets == theirs.neighbours)
     #expect(ours.pairs == (rule == .queen ? file.queenPairs : file.rookPairs))
@@ -28,17 +28,21 @@ import Testing
   /// published boundaries differ: the tolerance gives back the contiguity of the exact file,
   /// which libpysal (exact matching) no longer finds in the moved one.
   @Test(arguments: Contiguity.allCases)
-  func verticesMovedByATenthOfANanodegreeKeepTheirContiguity(rule: Contiguity) throws {
+  func verticesMovedByATenthOfANanodegreeKeepTheirContiguity(rule: Contiguity) async throws {
     let path = Libpysal.data + "/lsoa11_bedford_luton.geojson"
-    let moved = try Jitter.write(path, amplitude: 1e-10, seed: 7)
-    defer { try? FileManager.default.removeItem(atPath: moved) }
-    let exact = try Libpysal.weights([rule.rawValue, path, "LSOA11CD"])
+    let moved = try await Self.moved.value
+    let exact = try await Libpysal.all(path).of(rule)
     let ours = try GeoJSONReader.read(path: moved, idProperty: "LSOA11CD").contiguity(rule)
     #expect(ours.neighbourSets == exact.neighbours)
-    let libpysalMoved = try Libpysal.weights([rule.rawValue, moved, "LSOA11CD"])
+    let libpysalMoved = try await Libpysal.all(moved).of(rule)
     #expect(libpysalMoved.neighbours != exact.neighbours, "the jitter does break exact matching")
     let untolerant = try GeoJSONReader.read(path: moved, idProperty: "LSOA11CD").contiguity(rule, tolerance: 0)
     #expect(untolerant.pairs < ours.pairs / 2, "and without a tolerance most links are lost")
+  }
+
+  /// The moved file, written once for the run (left in the temporary folder).
+  static let moved = Task {
+    try Jitter.write(Libpysal.data + "/lsoa11_bedford_luton.geojson", amplitude: 1e-10, seed: 7)
   }
 }
 

@@ -39,6 +39,37 @@ enum Libpysal {
     return try JSONDecoder().decode(Neighbours.self, from: Data(run.output.utf8))
   }
 
+  /// libpysal's queen, rook and k nearest neighbours of one file.
+  struct All: Decodable {
+    let queen: Neighbours
+    let rook: Neighbours
+    let knn: Neighbours
+
+    func of(_ rule: Contiguity) -> Neighbours { rule == .queen ? queen : rook }
+  }
+
+  /// The k used for the nearest-neighbour comparisons.
+  static let k = 5
+
+  /// All three for a file, computed once for the whole test run (python's imports take seconds).
+  static func all(_ path: String) async throws -> All { try await Cache.shared.all(path) }
+
+  private actor Cache {
+    static let shared = Cache()
+    private var tasks: [String: Task<All, any Error>] = [:]
+
+    func all(_ path: String) async throws -> All {
+      if let task = tasks[path] { return try await task.value }
+      let task = Task.detached {
+        let run = try launch([try python.get(), root + "/scripts/check_weights.py", "all", path, "LSOA11CD", "\(k)"])
+        guard run.status == 0 else { throw Failure(description: "check_weights.py all \(path): \(run.errors)") }
+        return try JSONDecoder().decode(All.self, from: Data(run.output.utf8))
+      }
+      tasks[path] = task
+      return try await task.value
+    }
+  }
+
   static func run(_ arguments: [String]) throws {
     let run = try launch([try python.get(), root + "/scripts/check_weights.py"] + arguments)
     guard run.status == 0 else { throw Failure(description: "check_weights.py \(arguments): \(run.errors)") }
