@@ -89,7 +89,9 @@ let package = Package(
     // Data/: real LSOA boundaries (Open Government Licence; see Data/README.md).
     .testTarget(
       name: "SafeguardSpatialTests",
-      dependencies: ["SafeguardSpatial", "SafeguardDefinition", "SafeguardSynth"],
+      dependencies: [
+        "SafeguardSpatial", "SafeguardDefinition", "SafeguardSynth", "SafeguardIngest",
+      ],
       exclude: ["Data"]),
     .testTarget(name: "SafeguardDefinitionTests", dependencies: ["SafeguardDefinition"]),
     .testTarget(name: "SafeguardIngestTests", dependencies: ["SafeguardIngest", "SafeguardTesting"]),

@@ -7,7 +7,7 @@ extension Safeguard {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
-      subcommands: [Deidentification.self, Plugins.self, OverlayStage.self])
+      subcommands: [Deidentification.self, Plugins.self, OverlayStage.self, ContiguityWeights.self])
 
     struct Deidentification: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
