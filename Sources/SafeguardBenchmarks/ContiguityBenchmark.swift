@@ -30,7 +30,9 @@ public struct ContiguityBenchmark: Sendable {
 
     public var report: String {
       let format = { (value: Double) in String(format: "%.3f", value) }
-      let check = queenPairs == expectedPairs && rookPairs == expectedPairs ? "as the grid has" : "GRID HAS \(expectedPairs)"
+      let check =
+        queenPairs == expectedPairs && rookPairs == expectedPairs
+        ? "as the grid has" : "GRID HAS \(expectedPairs)"
       return """
         \(cells) polygons, \(vertices) vertices, \(bytes / 1_000_000) MB of GeoJSON, median of \(read.seconds.count) runs:
           read GeoJSON:                    \(format(read.median)) s
@@ -46,8 +48,10 @@ public struct ContiguityBenchmark: Sendable {
   public func run() async throws -> Result {
     let side = Int(Double(cells).squareRoot().rounded(.up))
     let tessellation = SyntheticTessellation(rows: (cells + side - 1) / side, columns: side)
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("sg-bench-\(UUID().uuidString).geojson")
-      .path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sg-bench-\(UUID().uuidString).geojson"
+    )
+    .path
     let bytes = try tessellation.write(to: path)
     defer { try? FileManager.default.removeItem(atPath: path) }
 
@@ -58,15 +62,20 @@ public struct ContiguityBenchmark: Sendable {
     let areas = boundaries!
     var queenPairs = 0
     var rookPairs = 0
-    let queen = await Measurement.run("queen", repeats: repeats) { queenPairs = areas.contiguity(.queen).links / 2 }
-    let rook = await Measurement.run("rook", repeats: repeats) { rookPairs = areas.contiguity(.rook).links / 2 }
+    let queen = await Measurement.run("queen", repeats: repeats) {
+      queenPairs = areas.contiguity(.queen).links / 2
+    }
+    let rook = await Measurement.run("rook", repeats: repeats) {
+      rookPairs = areas.contiguity(.rook).links / 2
+    }
     let nearest = await Measurement.run("knn", repeats: repeats) { _ = areas.nearestNeighbours(6) }
     let foundation = try await Measurement.run("JSONSerialization", repeats: repeats) {
       let data = try Data(contentsOf: URL(fileURLWithPath: path))
       _ = try JSONSerialization.jsonObject(with: data)
     }
     return Result(
-      cells: tessellation.count, vertices: areas.vertexCount, bytes: bytes, read: read, queen: queen, rook: rook,
+      cells: tessellation.count, vertices: areas.vertexCount, bytes: bytes, read: read, queen: queen,
+      rook: rook,
       nearest: nearest, foundation: foundation, queenPairs: queenPairs, rookPairs: rookPairs,
       expectedPairs: tessellation.adjacentPairs)
   }

@@ -75,7 +75,11 @@ public struct SyntheticTessellation: Sendable {
       let (ex, ey) = corner(e, size: size)
       for s in 1..<segments {
         let t = Double(s) / Double(segments)
-        let wiggle = (Self.unit(Self.hash(UInt64(bitPattern: Int64(p.0 &* 7919 &+ p.1)), UInt64(bitPattern: Int64(e.0 &* 104_729 &+ e.1 &* 31 &+ s)))) - 0.5) * 0.08 * size
+        let wiggle =
+          (Self.unit(
+            Self.hash(
+              UInt64(bitPattern: Int64(p.0 &* 7919 &+ p.1)),
+              UInt64(bitPattern: Int64(e.0 &* 104_729 &+ e.1 &* 31 &+ s)))) - 0.5) * 0.08 * size
         let (nx, ny) = (-(ey - py), ex - px)
         let length = (nx * nx + ny * ny).squareRoot()
         inner.append((px + t * (ex - px) + wiggle * nx / length, py + t * (ey - py) + wiggle * ny / length))
@@ -90,7 +94,9 @@ public struct SyntheticTessellation: Sendable {
     let h = Self.hash(UInt64(bitPattern: Int64(key.0)), UInt64(bitPattern: Int64(key.1)))
     let dx = (Self.unit(h) - 0.5) * 0.5 * size
     let dy = (Self.unit(Self.hash(h, 17)) - 0.5) * 0.5 * size
-    return (-2.0 + Double(key.0) * 0.866_025_403_784_438_6 * size + dx, 51.0 + Double(key.1) * 0.5 * size + dy)
+    return (
+      -2.0 + Double(key.0) * 0.866_025_403_784_438_6 * size + dx, 51.0 + Double(key.1) * 0.5 * size + dy
+    )
   }
 
   /// Positions as GeoJSON text, each moved by up to ±jitter, the ring closed on its first.

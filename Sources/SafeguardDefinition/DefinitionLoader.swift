@@ -152,7 +152,8 @@ public struct DefinitionLoader {
       if !FileManager.default.fileExists(atPath: path) {
         diagnostics.error("reference table '\(key)': no file at \(path)", at: location)
       }
-      let spec = ReferenceSpec(name: key, path: path, format: format, idProperty: idProperty, location: location)
+      let spec = ReferenceSpec(
+        name: key, path: path, format: format, idProperty: idProperty, location: location)
       if idProperty != nil, spec.format != .geojson {
         diagnostics.error(
           "reference table '\(key)': 'id' names the area property of GeoJSON boundaries, but this file "

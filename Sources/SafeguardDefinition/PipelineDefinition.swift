@@ -43,7 +43,9 @@ public struct ReferenceSpec: Sendable, Hashable {
   }
 
   /// The file as the run's reference tables load it.
-  public var file: ReferenceFile { ReferenceFile(name: name, path: path, format: format, idProperty: idProperty) }
+  public var file: ReferenceFile {
+    ReferenceFile(name: name, path: path, format: format, idProperty: idProperty)
+  }
 }
 
 /// Where a run writes.

@@ -61,9 +61,11 @@ struct BoundaryBuilder {
     let id: String
     if let idProperty {
       guard let value = propertyID else {
-        let has = propertyNames.isEmpty ? "no properties" : "properties \(propertyNames.joined(separator: ", "))"
+        let has =
+          propertyNames.isEmpty ? "no properties" : "properties \(propertyNames.joined(separator: ", "))"
         throw RunError(
-          "feature \(count + 1) has no value for the area property '\(idProperty)' (it has \(has))", at: location)
+          "feature \(count + 1) has no value for the area property '\(idProperty)' (it has \(has))",
+          at: location)
       }
       id = value
     } else {

@@ -26,7 +26,9 @@ struct CollinearOverlaps {
       let low = cellOf(min(s.x0, s.x1) - tolerance, min(s.y0, s.y1) - tolerance)
       let high = cellOf(max(s.x0, s.x1) + tolerance, max(s.y0, s.y1) + tolerance)
       if (high.x - low.x + 1) * (high.y - low.y + 1) <= 16 {
-        for y in low.y...high.y { for x in low.x...high.x { grid[SIMD2(x, y), default: []].append(Int32(index)) } }
+        for y in low.y...high.y {
+          for x in low.x...high.x { grid[SIMD2(x, y), default: []].append(Int32(index)) }
+        }
         continue
       }
       // A long edge: the cells along it (each sample's cell and those around it), not its box.

@@ -24,7 +24,9 @@ public enum Contiguity: String, Sendable, Hashable, CaseIterable {
 
 extension Boundaries {
   /// The contiguity weights of these areas: symmetric, binary, islands kept.
-  public func contiguity(_ rule: Contiguity, tolerance: Double = Contiguity.defaultTolerance) -> SpatialWeights {
+  public func contiguity(_ rule: Contiguity, tolerance: Double = Contiguity.defaultTolerance)
+    -> SpatialWeights
+  {
     ContiguityGraph(self, tolerance: tolerance).weights(rule)
   }
 }

@@ -39,7 +39,8 @@ public enum GALReader {
     var idVariable: String?
     if header.count == 1 {
       guard let n = Int(header[0]), n >= 0 else {
-        throw fail("the GAL header must be the number of areas, or '0 n shapefile id_variable'", line: headerLine)
+        throw fail(
+          "the GAL header must be the number of areas, or '0 n shapefile id_variable'", line: headerLine)
       }
       declared = n
     } else {
@@ -99,7 +100,8 @@ public enum GALReader {
       for neighbour in list.neighbours {
         guard let other = positions[neighbour] else {
           throw fail(
-            "area '\(ids[area])' has neighbour '\(neighbour)', which is not an area of this file", line: list.line)
+            "area '\(ids[area])' has neighbour '\(neighbour)', which is not an area of this file",
+            line: list.line)
         }
         pairs.add(area, other, both: false)
       }

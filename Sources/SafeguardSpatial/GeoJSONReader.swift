@@ -72,7 +72,9 @@ public enum GeoJSONReader {
       }
     }
     guard type == "Feature" else {
-      throw scanner.error("feature \(builder.count + 1) has type \(type.map { "'\($0)'" } ?? "missing"), not 'Feature'", line: featureLine)
+      throw scanner.error(
+        "feature \(builder.count + 1) has type \(type.map { "'\($0)'" } ?? "missing"), not 'Feature'",
+        line: featureLine)
     }
     try builder.endArea()
   }

@@ -127,9 +127,8 @@ struct JSONScanner: ~Copyable {
     return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self)
   }
 
-  /// A JSON number. Up to 15 significant digits with a small exponent (most coordinates) are
-  /// converted exactly by one multiplication or division of exact doubles; anything else goes
-  /// through strtod. Both round correctly.
+  /// A JSON number, correctly rounded: up to 19 significant digits with an exponent within ±22
+  /// (every coordinate in practice) without strtod, anything else through it.
   mutating func number() throws(RunError) -> Double {
     let first = peek()
     let start = at
@@ -181,12 +180,43 @@ struct JSONScanner: ~Copyable {
       guard any else { throw error("a number has an exponent without digits") }
       exponent += sign * value
     }
-    if digits <= 15, mantissa < 1 << 53, (-22...22).contains(exponent) {
+    if digits <= 19, (-22...22).contains(exponent) {
       let m = Double(mantissa)
-      let value = exponent < 0 ? m / Self.powers[-exponent] : m * Self.powers[exponent]
-      return negative ? -value : value
+      if mantissa < 1 << 53 {
+        // Clinger's fast path: both operands exact, so the one rounding is the right one.
+        let value = exponent < 0 ? m / Self.powers[-exponent] : m * Self.powers[exponent]
+        return negative ? -value : value
+      }
+      if mantissa < 1 << 63, let value = Self.nearlyExact(mantissa, exponent) { return negative ? -value : value }
     }
     return slowNumber(start..<at)
+  }
+
+  /// m × 10^e for a mantissa of 54 to 63 bits (16 to 19 digits, as shortest round-trip output
+  /// writes coordinates): the quotient or product and its exact remainder (by FMA) carry the
+  /// value to about 2^-50 of a unit in the last place; when that leaves the rounding in doubt
+  /// (the value within 2^-30 ulp of halfway between two doubles, or at a power of two) nil
+  /// sends the text to strtod.
+  static func nearlyExact(_ mantissa: UInt64, _ exponent: Int) -> Double? {
+    let high = Double(mantissa)
+    let low = Double(Int64(bitPattern: mantissa &- UInt64(high)))
+    let p = powers[abs(exponent)]
+    let first: Double
+    let correction: Double
+    if exponent < 0 {
+      first = high / p
+      let remainder = high.addingProduct(-first, p)  // exact: high − first·p
+      correction = (remainder + low) / p
+    } else {
+      first = high * p
+      let error = (-first).addingProduct(high, p)  // exact: high·p − first
+      correction = error + low * p
+    }
+    let sum = first + correction
+    let lost = correction - (sum - first)  // what rounding `sum` dropped, exactly
+    guard sum.isNormal, sum.significandBitPattern != 0 else { return nil }
+    let half = sum.ulp / 2
+    return abs(abs(lost) - half) > sum.ulp * 0x1p-30 ? sum : nil
   }
 
   private static let powers: [Double] = (0...22).map { pow(10, Double($0)) }

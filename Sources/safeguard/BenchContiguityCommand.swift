@@ -15,7 +15,9 @@ extension Safeguard.Bench {
     var repeats = 3
 
     func validate() throws {
-      guard cells >= 4, repeats >= 1 else { throw ValidationError("--cells must be at least 4, --repeats at least 1") }
+      guard cells >= 4, repeats >= 1 else {
+        throw ValidationError("--cells must be at least 4, --repeats at least 1")
+      }
     }
 
     func run() async throws {

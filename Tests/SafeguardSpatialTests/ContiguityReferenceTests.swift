@@ -12,7 +12,9 @@ import Testing
   ]
 
   @Test(arguments: files, Contiguity.allCases)
-  func realBoundariesAgreeWithLibpysal(file: (name: String, queenPairs: Int, rookPairs: Int), rule: Contiguity)
+  func realBoundariesAgreeWithLibpysal(
+    file: (name: String, queenPairs: Int, rookPairs: Int), rule: Contiguity
+  )
     async throws
   {
     let path = Libpysal.data + "/" + file.name
@@ -36,7 +38,8 @@ import Testing
     #expect(ours.neighbourSets == exact.neighbours)
     let libpysalMoved = try await Libpysal.all(moved).of(rule)
     #expect(libpysalMoved.neighbours != exact.neighbours, "the jitter does break exact matching")
-    let untolerant = try GeoJSONReader.read(path: moved, idProperty: "LSOA11CD").contiguity(rule, tolerance: 0)
+    let untolerant = try GeoJSONReader.read(path: moved, idProperty: "LSOA11CD").contiguity(
+      rule, tolerance: 0)
     #expect(untolerant.pairs < ours.pairs / 2, "and without a tolerance most links are lost")
   }
 
@@ -72,8 +75,10 @@ enum Jitter {
       text += encode(geometry["coordinates"]!) + "}}" + (index + 1 < features.count ? ",\n" : "\n")
     }
     text += "]}\n"
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("sg-jitter-\(UUID().uuidString).geojson")
-      .path
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sg-jitter-\(UUID().uuidString).geojson"
+    )
+    .path
     try text.write(toFile: out, atomically: true, encoding: .utf8)
     return out
   }

@@ -95,14 +95,22 @@ import Testing
   }
 
   @Test(arguments: [
-    ("{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"name\":\"x\"},\"geometry\":null}]}",
-     2, "no value for the area property 'code' (it has properties name)"),
-    ("{\"type\":\"FeatureCollection\",\"features\":[\n\n{\"type\":\"Feature\",\"properties\":{\"code\":\"E1\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}]}",
-     3, "geometry of type 'Point'"),
-    ("{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"code\":\"E1\"},\"geometry\":null},\n{\"type\":\"Feature\",\"properties\":{\"code\":\"E1\"},\"geometry\":null}]}",
-     3, "area 'E1' has two features (the first at line 2)"),
-    ("{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"code\":\"E1\"},\n\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0] [1,1]]]}}]}",
-     3, "expected ',' or ']'"),
+    (
+      "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"name\":\"x\"},\"geometry\":null}]}",
+      2, "no value for the area property 'code' (it has properties name)"
+    ),
+    (
+      "{\"type\":\"FeatureCollection\",\"features\":[\n\n{\"type\":\"Feature\",\"properties\":{\"code\":\"E1\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}]}",
+      3, "geometry of type 'Point'"
+    ),
+    (
+      "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"code\":\"E1\"},\"geometry\":null},\n{\"type\":\"Feature\",\"properties\":{\"code\":\"E1\"},\"geometry\":null}]}",
+      3, "area 'E1' has two features (the first at line 2)"
+    ),
+    (
+      "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"code\":\"E1\"},\n\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0] [1,1]]]}}]}",
+      3, "expected ',' or ']'"
+    ),
     ("{\"type\":\"Topology\",\"objects\":{}}", 1, "must be a GeoJSON FeatureCollection"),
   ])
   func malformedFilesNameTheLine(text: String, line: Int, message: String) {
@@ -110,7 +118,8 @@ import Testing
       _ = try GeoJSONReader.parse(Array(text.utf8), path: "bad.geojson", idProperty: "code")
     } throws: { error in
       guard let error = error as? RunError else { return false }
-      return error.location == SourceLocation(file: "bad.geojson", line: line) && error.message.contains(message)
+      return error.location == SourceLocation(file: "bad.geojson", line: line)
+        && error.message.contains(message)
     }
   }
 
@@ -120,12 +129,40 @@ import Testing
       "52.425294604317202", "-1.52583110841831", "0", "-0.0", "1e-10", "1.5E+3", "123456789012345678901234",
       "0.1", "2.2250738585072014e-308", "-179.99999999999997", "7e22", "9007199254740993",
     ]
-    let json = "{\"type\":\"FeatureCollection\",\"features\":[" + texts.map {
-      "{\"type\":\"Feature\",\"id\":\"\($0)\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\($0),\($0)],[0,1],[1,1]]]}}"
-    }.joined(separator: ",") + "]}"
+    let json =
+      "{\"type\":\"FeatureCollection\",\"features\":["
+      + texts.map {
+        "{\"type\":\"Feature\",\"id\":\"\($0)\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\($0),\($0)],[0,1],[1,1]]]}}"
+      }.joined(separator: ",") + "]}"
     let boundaries = try GeoJSONReader.parse(Array(json.utf8), path: "n.geojson", idProperty: nil)
     for (area, text) in texts.enumerated() {
       #expect(boundaries.x[Int(boundaries.ringStarts[area])] == Double(text)!, "\(text)")
     }
+  }
+
+  /// Random numbers of 16 to 19 significant digits (where the exact fast path cannot serve and
+  /// the remainder path must decide the rounding), written plainly and with exponents, convert
+  /// as Swift's own correctly rounded parser converts them.
+  @Test func longNumbersConvertAsSwiftConvertsThem() throws {
+    var generator = SplitMix(seed: 11)
+    var texts: [String] = ["9007199254740993", "9007199254740995e-3", "52.42529460431720249", "1.0000000000000001110"]
+    for _ in 0..<40_000 {
+      let digits = 16 + Int(generator.next() % 4)
+      var mantissa = String(1 + generator.next() % 9)
+      for _ in 1..<digits { mantissa += String(generator.next() % 10) }
+      let point = Int(generator.next() % UInt64(digits + 1))
+      let plain = String(mantissa.prefix(point)) + "." + String(mantissa.dropFirst(point))
+      texts.append(plain.hasPrefix(".") ? "0" + plain : plain)
+      texts.append("-\(mantissa)e\(Int(generator.next() % 45) - 22 - digits / 2)")
+    }
+    let ring = texts.map { "[\($0),0]" }.joined(separator: ",")
+    let json = """
+      {"type":"FeatureCollection","features":[{"type":"Feature","id":"a","geometry":{"type":"Polygon","coordinates":[[\(ring)]]}}]}
+      """
+    let boundaries = try GeoJSONReader.parse(Array(json.utf8), path: "n.geojson", idProperty: nil)
+    #expect(boundaries.vertexCount == texts.count)
+    var wrong = 0
+    for (k, text) in texts.enumerated() where boundaries.x[k] != Double(text)! { wrong += 1 }
+    #expect(wrong == 0)
   }
 }

@@ -61,8 +61,12 @@ enum Libpysal {
     func all(_ path: String) async throws -> All {
       if let task = tasks[path] { return try await task.value }
       let task = Task.detached {
-        let run = try launch([try python.get(), root + "/scripts/check_weights.py", "all", path, "LSOA11CD", "\(k)"])
-        guard run.status == 0 else { throw Failure(description: "check_weights.py all \(path): \(run.errors)") }
+        let run = try launch([
+          try python.get(), root + "/scripts/check_weights.py", "all", path, "LSOA11CD", "\(k)",
+        ])
+        guard run.status == 0 else {
+          throw Failure(description: "check_weights.py all \(path): \(run.errors)")
+        }
         return try JSONDecoder().decode(All.self, from: Data(run.output.utf8))
       }
       tasks[path] = task
@@ -75,13 +79,15 @@ enum Libpysal {
     guard run.status == 0 else { throw Failure(description: "check_weights.py \(arguments): \(run.errors)") }
   }
 
-  private static func launch(_ arguments: [String]) throws -> (output: String, errors: String, status: Int32) {
+  private static func launch(_ arguments: [String]) throws -> (output: String, errors: String, status: Int32)
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
     let output = Pipe()
     // Standard error to a file, so a chatty child cannot fill a second pipe and stall.
-    let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("sg-\(UUID().uuidString).err")
+    let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sg-\(UUID().uuidString).err")
     FileManager.default.createFile(atPath: errorPath.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: errorPath) }
     process.standardOutput = output

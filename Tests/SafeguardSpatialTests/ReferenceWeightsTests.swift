@@ -12,15 +12,21 @@ import Testing
 /// and libpysal agrees.
 @Suite struct ReferenceWeightsTests {
   static let authority: Result<String, any Error> = Result {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-weights-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sg-weights-\(UUID().uuidString)"
+    ).path
     _ = try SyntheticAuthority.generate(into: folder, options: .init(children: 12_000, seed: 5))
     return folder
   }
 
   static func references() throws -> (ReferenceTables, PipelineDefinition) {
     let data = try authority.get()
-    let definition = try DefinitionLoader(overrides: ["data": data]).load(path: Libpysal.root + "/pipelines/demo.yaml")
-    return (ReferenceTables(files: definition.reference.values.map(\.file), loader: ReferenceTableReader.load), definition)
+    let definition = try DefinitionLoader(overrides: ["data": data]).load(
+      path: Libpysal.root + "/pipelines/demo.yaml")
+    return (
+      ReferenceTables(files: definition.reference.values.map(\.file), loader: ReferenceTableReader.load),
+      definition
+    )
   }
 
   @Test func formatsComeFromTheExtensionAndTheIdFromTheDefinition() throws {
@@ -71,12 +77,14 @@ import Testing
   }
 
   @Test func aBrokenReferenceIsNamedWithItsFileAndLine() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-ref-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-ref-\(UUID().uuidString)")
+      .path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try "2\nE01 1\nE02\nE02 1\nE03\n".write(toFile: folder + "/n.txt", atomically: true, encoding: .utf8)
     let references = ReferenceTables(
-      files: [ReferenceFile(name: "neighbours", path: folder + "/n.txt", format: .gal)], loader: ReferenceTables.none)
+      files: [ReferenceFile(name: "neighbours", path: folder + "/n.txt", format: .gal)],
+      loader: ReferenceTables.none)
     do {
       _ = try references.weights("neighbours")
       Issue.record("a GAL file naming an unknown area was accepted")
@@ -87,7 +95,8 @@ import Testing
   }
 
   @Test func theDefinitionAcceptsFormatAndIdAndRefusesIdOnOtherFormats() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-def-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sg-def-\(UUID().uuidString)")
+      .path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try "1\nE01 0\n".write(toFile: folder + "/weights.txt", atomically: true, encoding: .utf8)
@@ -101,6 +110,7 @@ import Testing
       """
     let (definition, problems) = try DefinitionLoader().loadReportingProblems(text: yaml, file: "t.yaml")
     #expect(definition.reference["weights"]?.format == .gal)
-    #expect(problems.all.contains { $0.message.contains("'id' names the area property of GeoJSON boundaries") })
+    #expect(
+      problems.all.contains { $0.message.contains("'id' names the area property of GeoJSON boundaries") })
   }
 }
