@@ -70,7 +70,7 @@ let package = Package(
       name: "SafeguardBenchmarks",
       dependencies: [
         "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting", "SafeguardLua",
-        "SafeguardRunner", "SafeguardSynth", "SafeguardSpatial",
+        "SafeguardIngest", "SafeguardRunner", "SafeguardSynth", "SafeguardSpatial",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict

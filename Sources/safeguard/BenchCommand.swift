@@ -1,5 +1,6 @@
 import ArgumentParser
 import SafeguardBenchmarks
+import SafeguardCore
 
 extension Safeguard {
   /// `safeguard bench`: the speed figures quoted in docs/performance.md, each against a
@@ -7,7 +8,37 @@ extension Safeguard {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
-      subcommands: [Deidentification.self, Plugins.self, OverlayStage.self, ContiguityWeights.self])
+      subcommands: [
+        Ingest.self, Deidentification.self, Plugins.self, OverlayStage.self, ContiguityWeights.self,
+      ])
+
+    struct Ingest: AsyncParsableCommand {
+      static let configuration = CommandConfiguration(
+        commandName: "ingest", abstract: "Read a generated CSV register extract into typed columns.")
+
+      @Option(help: "Rows to generate.")
+      var rows = 1_000_000
+
+      @Option(help: "The quote mode to measure: lenient, strict or both.")
+      var quotes = "both"
+
+      @Option(help: "Times to repeat; the median is reported.")
+      var repeats = 3
+
+      func validate() throws {
+        guard rows >= 1, repeats >= 1 else {
+          throw ValidationError("--rows and --repeats must be at least 1")
+        }
+        guard quotes == "both" || CSVQuotes(rawValue: quotes) != nil else {
+          throw ValidationError("--quotes must be lenient, strict or both")
+        }
+      }
+
+      func run() async throws {
+        let modes = CSVQuotes(rawValue: quotes).map { [$0] } ?? CSVQuotes.allCases
+        print(try await IngestBenchmark(rows: rows, repeats: repeats, modes: modes).run().report)
+      }
+    }
 
     struct Deidentification: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
