@@ -187,7 +187,9 @@ struct JSONScanner: ~Copyable {
         let value = exponent < 0 ? m / Self.powers[-exponent] : m * Self.powers[exponent]
         return negative ? -value : value
       }
-      if mantissa < 1 << 63, let value = Self.nearlyExact(mantissa, exponent) { return negative ? -value : value }
+      if mantissa < 1 << 63, let value = Self.nearlyExact(mantissa, exponent) {
+        return negative ? -value : value
+      }
     }
     return slowNumber(start..<at)
   }

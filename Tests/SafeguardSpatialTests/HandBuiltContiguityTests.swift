@@ -145,7 +145,9 @@ import Testing
   /// as Swift's own correctly rounded parser converts them.
   @Test func longNumbersConvertAsSwiftConvertsThem() throws {
     var generator = SplitMix(seed: 11)
-    var texts: [String] = ["9007199254740993", "9007199254740995e-3", "52.42529460431720249", "1.0000000000000001110"]
+    var texts: [String] = [
+      "9007199254740993", "9007199254740995e-3", "52.42529460431720249", "1.0000000000000001110",
+    ]
     for _ in 0..<40_000 {
       let digits = 16 + Int(generator.next() % 4)
       var mantissa = String(1 + generator.next() % 9)
