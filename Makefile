@@ -27,6 +27,7 @@ demo: release
 
 test: deps
 	scripts/checker-venv.sh >/dev/null
+	scripts/spatial-venv.sh >/dev/null
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

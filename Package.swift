@@ -70,7 +70,8 @@ let package = Package(
       name: "SafeguardBenchmarks",
       dependencies: [
         "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting", "SafeguardLua",
-        "SafeguardIngest", "SafeguardRunner", "SafeguardSynth", .product(name: "Crypto", package: "swift-crypto"),
+        "SafeguardIngest", "SafeguardRunner", "SafeguardSynth", "SafeguardSpatial",
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict
     ),
@@ -85,7 +86,13 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(name: "SafeguardCoreTests", dependencies: ["SafeguardCore", "SafeguardTesting"]),
-    .testTarget(name: "SafeguardSpatialTests", dependencies: ["SafeguardSpatial"]),
+    // Data/: real LSOA boundaries (Open Government Licence; see Data/README.md).
+    .testTarget(
+      name: "SafeguardSpatialTests",
+      dependencies: [
+        "SafeguardSpatial", "SafeguardDefinition", "SafeguardSynth", "SafeguardIngest",
+      ],
+      exclude: ["Data"]),
     .testTarget(name: "SafeguardDefinitionTests", dependencies: ["SafeguardDefinition"]),
     .testTarget(name: "SafeguardIngestTests", dependencies: ["SafeguardIngest", "SafeguardTesting"]),
     .testTarget(

@@ -16,8 +16,14 @@ enum ReferenceHeaderCheck {
       // A missing file was reported when the definition loaded.
       guard FileManager.default.fileExists(atPath: table.path) else { continue }
       let columns = needed[name] ?? []
-      // Tables no stage reads as CSV (a .gal or .geojson file for a plugin) need only open.
-      guard !columns.isEmpty || table.path.lowercased().hasSuffix(".csv") else {
+      if !columns.isEmpty, table.format != .csv {
+        diagnostics.error(
+          "reference '\(name)' (\(table.path)) is \(table.format.holds), but a stage reads columns of it "
+            + "as a table (set `format:` if the extension misleads)", at: table.location)
+        continue
+      }
+      // GAL and GeoJSON files (read whole by the stage that asks for them) need only open here.
+      guard table.format == .csv else {
         if FileHandle(forReadingAtPath: table.path) == nil {
           diagnostics.error("cannot read reference table '\(name)' at \(table.path)", at: table.location)
         }

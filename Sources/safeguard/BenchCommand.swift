@@ -8,7 +8,9 @@ extension Safeguard {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
-      subcommands: [Ingest.self, Deidentification.self, Plugins.self, OverlayStage.self])
+      subcommands: [
+        Ingest.self, Deidentification.self, Plugins.self, OverlayStage.self, ContiguityWeights.self,
+      ])
 
     struct Ingest: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
