@@ -26,6 +26,8 @@ demo: release
 	@echo "The neglect overlay is in $(OVERLAY_OUT)/overlay/ (docs/measures.md defines every column)"
 
 test: deps
+	scripts/checker-venv.sh >/dev/null
+	scripts/spatial-venv.sh >/dev/null
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -70,7 +70,7 @@ let package = Package(
       name: "SafeguardBenchmarks",
       dependencies: [
         "SafeguardCore", "SafeguardStages", "SafeguardDefinition", "SafeguardTesting", "SafeguardLua",
-        "SafeguardRunner", "SafeguardSynth", "SafeguardSpatial",
+        "SafeguardIngest", "SafeguardRunner", "SafeguardSynth", "SafeguardSpatial",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict
@@ -86,7 +86,13 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(name: "SafeguardCoreTests", dependencies: ["SafeguardCore", "SafeguardTesting"]),
-    .testTarget(name: "SafeguardSpatialTests", dependencies: ["SafeguardSpatial"]),
+    // Data/: real LSOA boundaries (Open Government Licence; see Data/README.md).
+    .testTarget(
+      name: "SafeguardSpatialTests",
+      dependencies: [
+        "SafeguardSpatial", "SafeguardDefinition", "SafeguardSynth", "SafeguardIngest",
+      ],
+      exclude: ["Data"]),
     .testTarget(name: "SafeguardDefinitionTests", dependencies: ["SafeguardDefinition"]),
     .testTarget(name: "SafeguardIngestTests", dependencies: ["SafeguardIngest", "SafeguardTesting"]),
     .testTarget(
@@ -100,6 +106,6 @@ let package = Package(
       name: "SafeguardRunnerTests",
       dependencies: ["SafeguardRunner", "SafeguardSynth", "SafeguardTesting"]
     ),
-    .testTarget(name: "SafeguardCLITests", dependencies: ["SafeguardSynth"]),
+    .testTarget(name: "SafeguardCLITests", dependencies: ["SafeguardSynth", "SafeguardTesting"]),
   ]
 )

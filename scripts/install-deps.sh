@@ -7,8 +7,9 @@ set -euo pipefail
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if ! pkg-config --exists lua5.4 2>/dev/null; then missing+=(liblua5.4-dev); fi
-# The tests cross-check k-anonymity with an independent Python script, and spatial weights with
-# libpysal in its own virtual environment (scripts/spatial-venv.sh), which needs venv and ensurepip.
+# The tests cross-check k-anonymity with pycanon (scripts/checker-venv.sh) and spatial weights and
+# statistics with libpysal and esda (scripts/spatial-venv.sh), each in its own virtual
+# environment, which needs venv and ensurepip.
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -11,13 +11,17 @@ public struct InputSpec: Sendable, Hashable {
   public var encoding: TextEncoding
   /// The field separator for CSV (a comma unless the definition says otherwise).
   public var delimiter: UInt8
+  /// How CSV quotes are read (`quotes:`): leniently, as the analyst's other tools do, unless
+  /// the definition asks for strict RFC 4180.
+  public var quotes: CSVQuotes
   public var columns: [ColumnSpec]
   /// Where the input is declared, for messages.
   public var location: SourceLocation?
 
   public init(
     name: String, pattern: String, files: [String], format: InputFormat, encoding: TextEncoding = .utf8,
-    delimiter: UInt8 = UInt8(ascii: ","), columns: [ColumnSpec], location: SourceLocation? = nil
+    delimiter: UInt8 = UInt8(ascii: ","), quotes: CSVQuotes = .lenient, columns: [ColumnSpec],
+    location: SourceLocation? = nil
   ) {
     self.name = name
     self.pattern = pattern
@@ -25,6 +29,7 @@ public struct InputSpec: Sendable, Hashable {
     self.format = format
     self.encoding = encoding
     self.delimiter = delimiter
+    self.quotes = quotes
     self.columns = columns
     self.location = location
   }
@@ -41,6 +46,20 @@ public enum InputFormat: String, Sendable, Hashable, CaseIterable {
 public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
   case utf8 = "utf-8"
   case windows1252 = "windows-1252"
+}
+
+/// How a CSV input reads a double quote that does not open or close a quoted field.
+///
+/// A quote at the start of a field always opens a quoted field (which may hold delimiters,
+/// line ends and doubled quotes); the modes differ on quotes anywhere else.
+public enum CSVQuotes: String, Sendable, Hashable, CaseIterable {
+  /// As Python's csv module, pandas and DuckDB read it: a quote inside an unquoted field is
+  /// an ordinary character (`Smith"s`, `12 "The Lodge"`). A field still malformed (text after
+  /// a closing quote) costs the row only in a column the definition maps.
+  case lenient
+  /// RFC 4180: a quote inside an unquoted field, or text after a closing quote, in any column,
+  /// sends the row to quarantine.
+  case strict
 }
 
 /// How one column of a file becomes one typed field.

@@ -5,7 +5,9 @@ import Synchronization
 /// What stages tell the run about themselves, for the run summary.
 struct RunMetadata {
   var keyFingerprint: String?
+  var key: (any PseudonymKey)?
   var plugins: [PluginRecord] = []
+  var releases: [ReleaseDisclosure] = []
 }
 
 /// The services one run shares among its stages; lives no longer than the run.
@@ -50,6 +52,24 @@ public final class RunContext: Sendable {
   }
 
   public var keyFingerprint: String? { metadata.withLock { $0.keyFingerprint } }
+
+  /// Records the key a stage pseudonymised with (as `useKey(fingerprint:)`) and shares it with
+  /// later stages, which may derive new pseudonyms from it but never read it.
+  public func useKey(_ key: any PseudonymKey) throws(RunError) {
+    try useKey(fingerprint: key.fingerprint)
+    metadata.withLock { $0.key = key }
+  }
+
+  /// The key an earlier stage shared with `useKey(_:)`, if any.
+  public var key: (any PseudonymKey)? { metadata.withLock { $0.key } }
+
+  /// Records what a disclosure-control stage guarantees about the streams it released, for
+  /// the exports after it.
+  public func recordRelease(_ release: ReleaseDisclosure) {
+    metadata.withLock { $0.releases.append(release) }
+  }
+
+  public var releases: [ReleaseDisclosure] { metadata.withLock { $0.releases } }
 
   /// Plugin files the run loaded, for the run summary.
   public func usePlugin(_ plugin: PluginRecord) {

@@ -56,9 +56,15 @@ public protocol Stage: Sendable {
 
   /// Called once after the last batch; may emit records it held back or computed.
   func finish(context: StageContext) async throws -> [Batch]
+
+  /// The reference-table columns the stage will read, each with the place in the definition
+  /// that names it. `validate` checks them against the tables' headers, so that a table
+  /// lacking one fails validation rather than the run.
+  var referenceColumns: [ReferenceColumn] { get }
 }
 
 extension Stage {
+  public var referenceColumns: [ReferenceColumn] { [] }
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas { streams }
   public func start(context: StageContext) async throws {}
   public func finish(context: StageContext) async throws -> [Batch] { [] }

@@ -15,6 +15,9 @@ public struct StageSpec: Sendable {
   public var referenceDate: Int32?
   /// The names of the definition's reference tables, so a stage can check the ones it needs.
   public var referenceTables: Set<String> = []
+  /// The format of each reference file (CSV table, GAL weights, GeoJSON boundaries), so a stage
+  /// can check that a file it needs is one it can read.
+  public var referenceFormats: [String: ReferenceFormat] = [:]
   /// Runs plugins attached with `plugin:`; set by the runner.
   public var plugins: (any PluginProvider)?
 

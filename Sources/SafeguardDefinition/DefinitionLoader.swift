@@ -74,6 +74,7 @@ public struct DefinitionLoader {
     for index in stages.indices {
       stages[index].referenceDate = referenceDate
       stages[index].referenceTables = Set(reference.keys)
+      stages[index].referenceFormats = reference.mapValues(\.format)
     }
     let outputs = readOutputs(top.node("outputs"), name: name, diagnostics: &diagnostics)
     top.finish(into: &diagnostics)
@@ -132,11 +133,18 @@ public struct DefinitionLoader {
     for key in reader.keys {
       guard let value = reader.node(key) else { continue }
       let path: String?
+      var format: ReferenceFormat?
+      var idProperty: String?
       if let text = value.text {
         path = text
       } else {
         var table = ConfigReader(value, context: "reference table '\(key)'")
         path = table.string("path", required: true)
+        let formats = ReferenceFormat.allCases.map(\.rawValue)
+        if table.has("format") {
+          format = ReferenceFormat(rawValue: table.choice("format", formats, default: "csv"))
+        }
+        idProperty = table.string("id")
         table.finish(into: &diagnostics)
       }
       guard let path else { continue }
@@ -144,7 +152,15 @@ public struct DefinitionLoader {
       if !FileManager.default.fileExists(atPath: path) {
         diagnostics.error("reference table '\(key)': no file at \(path)", at: location)
       }
-      tables[key] = ReferenceSpec(name: key, path: path, location: location)
+      let spec = ReferenceSpec(
+        name: key, path: path, format: format, idProperty: idProperty, location: location)
+      if idProperty != nil, spec.format != .geojson {
+        diagnostics.error(
+          "reference table '\(key)': 'id' names the area property of GeoJSON boundaries, but this file "
+            + "is \(spec.format.holds)",
+          at: value["id"]?.location ?? location)
+      }
+      tables[key] = spec
     }
     reader.finish(into: &diagnostics)
     return tables

@@ -53,6 +53,11 @@ enum InputsSection {
           "delimiter of input '\(name)' must be one character (or 'tab')", at: node["delimiter"]?.location)
       }
     }
+    let quotes = reader.choice(
+      "quotes", CSVQuotes.allCases.map(\.rawValue), default: CSVQuotes.lenient.rawValue)
+    if format != InputFormat.csv.rawValue, let written = node["quotes"] {
+      reader.error("'quotes' of input '\(name)' applies only to CSV files", at: written.location)
+    }
     let columns = readColumns(
       reader.node("columns"), input: name, at: node.location, diagnostics: &diagnostics)
     reader.finish(into: &diagnostics)
@@ -64,7 +69,8 @@ enum InputsSection {
     }
     return InputSpec(
       name: name, pattern: pattern, files: files, format: InputFormat(rawValue: format)!,
-      encoding: TextEncoding(rawValue: encoding)!, delimiter: delimiter, columns: columns,
+      encoding: TextEncoding(rawValue: encoding)!, delimiter: delimiter, quotes: CSVQuotes(rawValue: quotes)!,
+      columns: columns,
       location: node.location)
   }
 

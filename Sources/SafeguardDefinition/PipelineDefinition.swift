@@ -21,11 +21,31 @@ public struct PipelineDefinition: Sendable {
   public var outputs: OutputsSpec
 }
 
-/// A reference table: a file the stages consult (not streamed as records).
+/// A reference file: a file the stages consult (not streamed as records), read by its format.
 public struct ReferenceSpec: Sendable, Hashable {
   public var name: String
   public var path: String
+  /// `format:`, or the one the path's extension names.
+  public var format: ReferenceFormat
+  /// GeoJSON: the feature property holding each area's code (`id:`).
+  public var idProperty: String?
   public var location: SourceLocation
+
+  public init(
+    name: String, path: String, format: ReferenceFormat? = nil, idProperty: String? = nil,
+    location: SourceLocation
+  ) {
+    self.name = name
+    self.path = path
+    self.format = format ?? ReferenceFormat(extensionOf: path)
+    self.idProperty = idProperty
+    self.location = location
+  }
+
+  /// The file as the run's reference tables load it.
+  public var file: ReferenceFile {
+    ReferenceFile(name: name, path: path, format: format, idProperty: idProperty)
+  }
 }
 
 /// Where a run writes.

@@ -12,7 +12,7 @@ extension InputReader {
       more = try feed(file, &decoder, &tokenizer)
     }
     let (fault, names) = tokenizer.withRecord { record in
-      (record.fault, (0..<record.count).map(record.string))
+      (record.firstFault, (0..<record.count).map(record.string))
     }
     if let fault {
       let place = fault.column.map { " in column \($0 + 1)" } ?? ""
@@ -26,7 +26,8 @@ extension InputReader {
     _ tally: inout RowTally,
     _ emit: (Batch) async throws -> Void
   ) async throws {
-    var tokenizer = CSVTokenizer(delimiter: spec.delimiter, maxRecordBytes: maxRecordBytes)
+    var tokenizer = CSVTokenizer(
+      delimiter: spec.delimiter, quotes: spec.quotes, maxRecordBytes: maxRecordBytes)
     var decoder = BlockDecoder(encoding: spec.encoding)
     let header = try readHeader(file, &tokenizer, &decoder)
     let binding = try ColumnBinding(header: header, spec: spec, path: file.path)
@@ -45,13 +46,13 @@ extension InputReader {
     }
   }
 
-  /// One record: quarantined with the first fault found, or committed.
+  /// One record: quarantined with the first fault that costs it, or committed.
   private func take(
     _ record: CSVRecord, _ binding: ColumnBinding, _ invalidText: FieldFailure, _ quarantine: QuarantineSink,
     _ assembler: inout BatchAssembler, _ tally: inout RowTally
   ) {
     tally.read += 1
-    if let fault = record.fault {
+    if let fault = record.fault ?? (record.hasFieldFaults ? costlyFieldFault(record, binding) : nil) {
       quarantine(line: record.line, reason: binding.reason(for: fault))
       tally.quarantined += 1
       return
@@ -76,5 +77,16 @@ extension InputReader {
     }
     assembler.commit(origin: quarantine.origin(line: record.line))
     tally.accepted += 1
+  }
+
+  /// The first malformed field that costs the row: under strict quotes any, else only one the
+  /// definition maps, since a value nobody reads cannot make the row wrong.
+  private func costlyFieldFault(_ record: CSVRecord, _ binding: ColumnBinding) -> CSVFault? {
+    for index in 0..<record.count {
+      if let fault = record.fault(inField: index), spec.quotes == .strict || binding.isMapped(index) {
+        return fault
+      }
+    }
+    return nil
   }
 }

@@ -1,12 +1,15 @@
 /// Scans one CSV record from a start offset: the inner loop of `CSVTokenizer`. It either finds
 /// the record's end or reports that more bytes are needed, in which case the tokenizer scans
 /// the record again from its start once more bytes arrive (only the one record that straddles
-/// a block boundary is scanned twice).
+/// a block boundary is scanned twice). Whether a field is quoted is decided by its first byte
+/// alone, so a rescan from the record's start always reaches the same fields, in either quote
+/// mode, wherever the block boundaries fall.
 struct CSVRecordScanner {
   enum Outcome {
     case needMore
-    /// `next` is the offset after the record; `lines` the line ends it consumed.
-    case record(next: Int, lines: Int, fault: CSVFault?)
+    /// `next` is the offset after the record; `lines` the line ends it consumed; `flawed` that
+    /// some field carries a field fault.
+    case record(next: Int, lines: Int, fault: CSVFault?, flawed: Bool)
     /// More than `maxRecordBytes` without a line end.
     case tooLong
   }
@@ -18,6 +21,8 @@ struct CSVRecordScanner {
   let delimiter: UInt8
   let expectedFields: Int
   let maxRecordBytes: Int
+  /// A quote inside an unquoted field is a field fault (strict) or a literal character.
+  let strictQuotes: Bool
 
   private static let quote = UInt8(ascii: "\"")
   private static let lf: UInt8 = 0x0A
@@ -27,7 +32,9 @@ struct CSVRecordScanner {
     fields.removeAll(keepingCapacity: true)
     let (quote, lf, cr, delimiter) = (Self.quote, Self.lf, Self.cr, self.delimiter)
     var p = start
-    var fault: CSVFault?
+    // Some field has a field fault; a record fault is decided only at the end (field count)
+    // or returned at once (a cut).
+    var flawed = false
     var lines = 0
     // The first line end inside quotes and the column of its field: where a malformed
     // multi-line record is cut.
@@ -47,7 +54,8 @@ struct CSVRecordScanner {
             guard atEnd else { return needMore(firstQuotedLF, spanningColumn) }
             // The file ends inside quotes.
             if firstQuotedLF >= 0 { return cut(firstQuotedLF, spanningColumn) }
-            return .record(next: end, lines: 0, fault: CSVFault(.unclosedQuote, column: column))
+            return .record(
+              next: end, lines: 0, fault: CSVFault(.unclosedQuote, column: column), flawed: false)
           }
           let byte = bytes[p]
           if byte == quote {
@@ -67,7 +75,7 @@ struct CSVRecordScanner {
             if firstQuotedLF < 0 {
               firstQuotedLF = p
               spanningColumn = column
-              if fault != nil { return cut(firstQuotedLF, spanningColumn) }
+              if flawed { return cut(firstQuotedLF, spanningColumn) }
             }
           }
           high |= byte
@@ -103,8 +111,9 @@ struct CSVRecordScanner {
             return needMore(firstQuotedLF, spanningColumn)
           }
         }
-        // Text after the closing quote: the record is bad; read on to the field's end.
-        if fault == nil { fault = CSVFault(.textAfterQuote, column: column) }
+        // Text after the closing quote: the field is bad; read on to its end.
+        fields[column].flaw = .textAfterQuote
+        flawed = true
         if firstQuotedLF >= 0 { return cut(firstQuotedLF, spanningColumn) }
         while p < end && bytes[p] != delimiter && bytes[p] != lf { p += 1 }
         guard p < end else {
@@ -118,15 +127,18 @@ struct CSVRecordScanner {
       } else {
         let fieldStart = p
         var high: UInt8 = 0
+        var stray = false
         while p < end {
           let byte = bytes[p]
           if byte == delimiter || byte == lf { break }
-          if byte == quote && fault == nil {
-            fault = CSVFault(.strayQuote, column: column)
-            if firstQuotedLF >= 0 { return cut(firstQuotedLF, spanningColumn) }
-          }
+          if byte == quote { stray = true }
           high |= byte
           p += 1
+        }
+        let flaw: CSVField.Flaw? = stray && strictQuotes ? .strayQuote : nil
+        if flaw != nil {
+          flawed = true
+          if firstQuotedLF >= 0 { return cut(firstQuotedLF, spanningColumn) }
         }
         if p == end && !atEnd { return needMore(firstQuotedLF, spanningColumn) }
         var fieldEnd = p
@@ -135,7 +147,8 @@ struct CSVRecordScanner {
           fieldEnd -= 1
         }
         fields.append(
-          CSVField(start: fieldStart, end: fieldEnd, hasHighBytes: high >= 0x80, hasEscapes: false))
+          CSVField(
+            start: fieldStart, end: fieldEnd, hasHighBytes: high >= 0x80, hasEscapes: false, flaw: flaw))
         if p == end { break record }
         p += 1
         if bytes[p - 1] == delimiter { continue record }
@@ -144,18 +157,21 @@ struct CSVRecordScanner {
       }
     }
     if endedWithLF { lines += 1 }
-    if fault == nil && expectedFields > 0 && fields.count != expectedFields {
+    var fault: CSVFault?
+    if expectedFields > 0 && fields.count != expectedFields {
       fault = CSVFault(.fieldCount(found: fields.count, expected: expectedFields))
     }
-    if fault != nil && firstQuotedLF >= 0 { return cut(firstQuotedLF, spanningColumn) }
-    if fault == nil { unescape(&fields) }
-    return .record(next: p, lines: lines, fault: fault)
+    // A record that spans lines and is malformed anywhere: most likely a quote never meant to
+    // open a multi-line value.
+    if (fault != nil || flawed) && firstQuotedLF >= 0 { return cut(firstQuotedLF, spanningColumn) }
+    unescape(&fields)
+    return .record(next: p, lines: lines, fault: fault, flawed: flawed)
   }
 
   /// A malformed record that spans lines: most likely a quote that was never meant to open a
   /// multi-line value, so only its first line is taken as the (quarantined) record.
   private func cut(_ firstQuotedLF: Int, _ column: Int) -> Outcome {
-    .record(next: firstQuotedLF + 1, lines: 1, fault: CSVFault(.unclosedQuote, column: column))
+    .record(next: firstQuotedLF + 1, lines: 1, fault: CSVFault(.unclosedQuote, column: column), flawed: false)
   }
 
   private func needMore(_ firstQuotedLF: Int, _ column: Int) -> Outcome {

@@ -1,6 +1,10 @@
+import SafeguardCore
+
 /// Splits CSV bytes into records of fields (RFC 4180): quoted fields with embedded delimiters,
 /// line ends and doubled quotes; CRLF or LF line ends; a last line without one; a UTF-8 byte
-/// order mark at the start; any single-byte delimiter.
+/// order mark at the start; any single-byte delimiter. Under lenient quotes (the default) a
+/// quote inside an unquoted field is an ordinary character, as Python's csv module reads it;
+/// under strict quotes it is a field fault.
 ///
 /// Fed a block at a time, it keeps only the bytes of the record in progress, so memory does
 /// not grow with the file. Pure: no I/O and no global state.
@@ -18,6 +22,7 @@ public struct CSVTokenizer {
   public let delimiter: UInt8
   /// A record still incomplete beyond this many bytes is given up as malformed.
   public let maxRecordBytes: Int
+  public let quotes: CSVQuotes
   /// The number of fields every record must have; 0 (no check) until the header is read.
   public var expectedFieldCount = 0
 
@@ -33,9 +38,13 @@ public struct CSVTokenizer {
   private var fields: [CSVField] = []
   private var recordLine = 0
   private var fault: CSVFault?
+  private var flawed = false
 
-  public init(delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 1 << 22) {
+  public init(
+    delimiter: UInt8 = UInt8(ascii: ","), quotes: CSVQuotes = .lenient, maxRecordBytes: Int = 1 << 22
+  ) {
     self.delimiter = delimiter
+    self.quotes = quotes
     self.maxRecordBytes = max(maxRecordBytes, 1)
   }
 
@@ -71,27 +80,29 @@ public struct CSVTokenizer {
     var fields: [CSVField] = []
     swap(&fields, &self.fields)
     defer { swap(&fields, &self.fields) }
-    let (start, end, done, delimiter, expected, limit) = (
-      position, buffer.count, finished, self.delimiter, expectedFieldCount, maxRecordBytes
+    let (start, end, done, delimiter, expected, limit, strict) = (
+      position, buffer.count, finished, self.delimiter, expectedFieldCount, maxRecordBytes, quotes == .strict
     )
     let outcome = buffer.withUnsafeMutableBufferPointer { bytes in
       CSVRecordScanner(
         bytes: bytes, start: start, end: end, atEnd: done, delimiter: delimiter, expectedFields: expected,
-        maxRecordBytes: limit
+        maxRecordBytes: limit, strictQuotes: strict
       ).scan(into: &fields)
     }
     switch outcome {
     case .needMore:
       return false
-    case .record(let next, let lines, let fault):
+    case .record(let next, let lines, let fault, let flawed):
       recordLine = line
       self.fault = fault
+      self.flawed = flawed
       position = next
       line += lines
       return true
     case .tooLong:
       recordLine = line
       fault = CSVFault(.tooLong(limit: maxRecordBytes))
+      flawed = false
       fields.removeAll(keepingCapacity: true)
       // No line end in the buffered bytes (the record would have ended there): drop them all.
       position = end
@@ -104,7 +115,8 @@ public struct CSVTokenizer {
   public func withRecord<R>(_ body: (CSVRecord) throws -> R) rethrows -> R {
     try buffer.withUnsafeBufferPointer { bytes in
       try fields.withUnsafeBufferPointer { fields in
-        try body(CSVRecord(line: recordLine, fault: fault, bytes: bytes, fields: fields))
+        try body(
+          CSVRecord(line: recordLine, fault: fault, hasFieldFaults: flawed, bytes: bytes, fields: fields))
       }
     }
   }

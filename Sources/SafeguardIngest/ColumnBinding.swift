@@ -14,7 +14,8 @@ struct ColumnBinding {
   /// Per header position: the fields read from it.
   private let fieldsAt: [[String]]
 
-  /// Fails when a required column is missing, or the header names a column it reads twice.
+  /// Fails when a required column is missing, or the header names a column it reads twice;
+  /// the error is located where the definition declares the column.
   init(header: [String], spec: InputSpec, path: String) throws(RunError) {
     let normalized = header.map(HeaderName.normalized)
     var positions: [Int] = []
@@ -28,10 +29,10 @@ struct ColumnBinding {
         guard let first = matches.first else { continue }
         if matches.count > 1 {
           let places = matches.map { String($0 + 1) }.joined(separator: " and ")
-          let reader = "field \(column.field) of input \(spec.name)\(Self.declared(column, spec))"
           throw RunError(
             "file \(path) has \(matches.count) columns named '\(source)' (columns \(places)), "
-              + "so the column for \(reader) is ambiguous")
+              + "so the column for field \(column.field) of input \(spec.name) is ambiguous",
+            at: Self.declared(column, spec))
         }
         found = first
         break
@@ -42,8 +43,9 @@ struct ColumnBinding {
         fieldsAt[position].append(column.field)
       } else if column.required {
         let names = column.sources.map { "'\($0)'" }.joined(separator: " or ")
-        let detail = "needed for field \(column.field) of input \(spec.name)\(Self.declared(column, spec))"
-        throw RunError("file \(path) has no column \(names.isEmpty ? "for it" : names) (\(detail))")
+        throw RunError(
+          "file \(path) has no column \(names.isEmpty ? "for it" : names) "
+            + "(needed for field \(column.field) of input \(spec.name))", at: Self.declared(column, spec))
       } else {
         positions.append(-1)
         labels.append("field \(column.field) (no column in this file)")
@@ -55,9 +57,12 @@ struct ColumnBinding {
     self.fieldsAt = fieldsAt
   }
 
-  /// `, declared at def.yaml:12:7`, or nothing when the definition gave no location.
-  static func declared(_ column: ColumnSpec, _ spec: InputSpec) -> String {
-    (column.location ?? spec.location).map { ", declared at \($0)" } ?? ""
+  /// Whether some field is read from header position `position`.
+  func isMapped(_ position: Int) -> Bool { position < fieldsAt.count && !fieldsAt[position].isEmpty }
+
+  /// Where the definition declares the column (else the input).
+  static func declared(_ column: ColumnSpec, _ spec: InputSpec) -> SourceLocation? {
+    column.location ?? spec.location
   }
 
   /// The quarantine reason for a malformed record, naming the column by header position.

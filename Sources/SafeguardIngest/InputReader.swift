@@ -33,7 +33,8 @@ public struct InputReader: Sendable {
       let file = try FileChunks(path: path, blockSize: min(chunkSize, 1 << 16))
       switch spec.format {
       case .csv:
-        var tokenizer = CSVTokenizer(delimiter: spec.delimiter, maxRecordBytes: maxRecordBytes)
+        var tokenizer = CSVTokenizer(
+          delimiter: spec.delimiter, quotes: spec.quotes, maxRecordBytes: maxRecordBytes)
         var decoder = BlockDecoder(encoding: spec.encoding)
         let header = try readHeader(file, &tokenizer, &decoder)
         _ = try ColumnBinding(header: header, spec: spec, path: path)

@@ -38,9 +38,9 @@ extension InputReader {
   private func checkRequired(_ resolver: KeyResolver, _ path: String) throws(RunError) {
     for (index, column) in spec.columns.enumerated() where column.required && resolver.chosen[index] < 0 {
       let names = column.sources.map { "'\($0)'" }.joined(separator: " or ")
-      let detail =
-        "needed for field \(column.field) of input \(spec.name)\(ColumnBinding.declared(column, spec))"
-      throw RunError("file \(path) has no key \(names) in its first record (\(detail))")
+      throw RunError(
+        "file \(path) has no key \(names) in its first record (needed for field \(column.field) of input "
+          + "\(spec.name))", at: ColumnBinding.declared(column, spec))
     }
   }
 

@@ -20,9 +20,9 @@ public struct Pipeline: Sendable {
     return registry
   }
 
-  /// Builds and plans the pipeline; with `checkFiles`, also opens every input file and checks
-  /// its header carries the columns the definition requires.
-  /// Loads a definition file and builds it, reporting every problem of both at once.
+  /// Loads a definition file and builds it, reporting every problem of both at once; with
+  /// `checkFiles`, also reads the header of every input file and reference table (not their
+  /// rows) and checks it has the columns the definition and its stages need.
   public static func load(
     path: String, overrides: [String: String], registry: StageRegistry = Pipeline.registry, checkFiles: Bool
   ) throws(DefinitionError) -> Pipeline {
@@ -59,6 +59,7 @@ public struct Pipeline: Sendable {
           diagnostics.error(error.message, at: error.location ?? input.location)
         }
       }
+      ReferenceHeaderCheck.check(definition.reference, stages: stages, diagnostics: &diagnostics)
     }
     try diagnostics.check()
     self.definition = definition

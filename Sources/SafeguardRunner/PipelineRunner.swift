@@ -40,7 +40,7 @@ public struct PipelineRunner: Sendable {
     let context = RunContext(
       runID: runID, logger: options.logger, output: output,
       reference: ReferenceTables(
-        paths: definition.reference.mapValues(\.path), loader: ReferenceTableReader.load),
+        files: definition.reference.values.map(\.file), loader: ReferenceTableReader.load),
       referenceDate: definition.referenceDate)
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(

@@ -8,7 +8,8 @@ public enum FaultKind: String, Sendable, CaseIterable {
   case badDate = "bad_date"
   /// An NHS number whose check digit is wrong.
   case invalidNHSNumber = "invalid_nhs_number"
-  /// A `"` inside an unquoted CSV field.
+  /// A `"` inside an unquoted CSV field: read as an ordinary character, as Python's csv module,
+  /// pandas and DuckDB read it (an input with `quotes: strict` quarantines it instead).
   case strayQuote = "stray_quote"
   /// An empty postcode.
   case missingPostcode = "missing_postcode"
@@ -17,11 +18,11 @@ public enum FaultKind: String, Sendable, CaseIterable {
 
   /// "quarantine" when a parser must reject the row, "accept" when the row is kept and the
   /// problem counted (an invalid NHS number falls back to other linkage; duplicates are removed
-  /// by a later rule).
+  /// by a later rule; a stray quote is text, under the default `quotes: lenient`).
   public var expected: String {
     switch self {
-    case .badDate, .strayQuote: "quarantine"
-    case .invalidNHSNumber, .missingPostcode, .duplicateRow: "accept"
+    case .badDate: "quarantine"
+    case .invalidNHSNumber, .missingPostcode, .duplicateRow, .strayQuote: "accept"
     }
   }
 }

@@ -35,7 +35,11 @@ extension World {
           let home = area.spell(of: i, on: reference)
           w.int(personID(a, i))
           w.text(person.isChild ? "Child" : "Adult")
-          if person.nhsUnknown { w.empty() } else { w.ascii { appendNHSNumber(a, i, to: &$0) } }
+          if person.nhsUnknown && !(person.isChild && registerHoldsEveryChildsNHSNumber) {
+            w.empty()
+          } else {
+            w.ascii { appendNHSNumber(a, i, to: &$0) }
+          }
           if !person.isChild || person.upnUnknown { w.empty() } else { w.ascii { appendUPN(a, i, to: &$0) } }
           w.forename(of: person)
           w.surname(of: person)

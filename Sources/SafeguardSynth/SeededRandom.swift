@@ -20,6 +20,8 @@ enum StreamPurpose: UInt64 {
   case area = 2
   case faults = 3
   case identifiers = 4
+  case commonNames = 5
+  case sharedUPNs = 6
 }
 
 /// xoshiro256** (Blackman and Vigna), seeded through SplitMix64. All randomness in the

@@ -14,6 +14,11 @@ public struct SyntheticAuthority {
     public var seed: UInt64
     /// The share of agency-extract rows given a fault, 0...1.
     public var dirtyRate: Double
+    /// The share of children with a UPN whose UPN is another child's (a mis-keyed UPN), 0...0.1;
+    /// half as many children share a common name with a child of the same postcode. With any
+    /// collisions, the register holds every child's NHS number. 0 plants none and changes
+    /// nothing else.
+    public var collisionRate: Double
     /// The day the extracts are taken, as a day number (days since 1970-01-01, as
     /// `CivilDate`); the history covers the four years to it.
     public var referenceDate: Int32
@@ -24,14 +29,17 @@ public struct SyntheticAuthority {
     public static let defaultReferenceDate: Int32 = CivilDate.days(year: 2026, month: 3, day: 31)!
     /// Identifiers are unique up to about this many children (see `World`).
     public static let maximumChildren = 3_000_000
+    /// Collisions stay pairs (a child is in at most one) up to about this rate.
+    public static let maximumCollisionRate = 0.1
 
     public init(
-      children: Int = 20_000, seed: UInt64 = 1, dirtyRate: Double = 0,
+      children: Int = 20_000, seed: UInt64 = 1, dirtyRate: Double = 0, collisionRate: Double = 0,
       referenceDate: Int32 = Options.defaultReferenceDate, threads: Int = 0
     ) {
       self.children = children
       self.seed = seed
       self.dirtyRate = dirtyRate
+      self.collisionRate = collisionRate
       self.referenceDate = referenceDate
       self.threads = threads
     }
@@ -46,6 +54,11 @@ public struct SyntheticAuthority {
       if !(dirtyRate >= 0 && dirtyRate <= 1) {
         diagnostics.error(
           "the dirty rate must be between 0 and 1 (0.01 is 1% of rows), not \(dirtyRate)", at: nil)
+      }
+      if !(collisionRate >= 0 && collisionRate <= Self.maximumCollisionRate) {
+        diagnostics.error(
+          "the collision rate must be between 0 and \(Self.maximumCollisionRate) (0.002 is 0.2% of children), "
+            + "not \(collisionRate)", at: nil)
       }
       let year = CivilDate.components(referenceDate).year
       if !(1990...2200).contains(year) {
@@ -72,6 +85,9 @@ public struct SyntheticAuthority {
     public var hotspotAreas: Int
     /// Faults injected (listed in truth/faults.csv).
     public var faults: Int
+    /// Planted pairs of children sharing a UPN, and sharing a common name (truth/collisions.csv).
+    public var upnCollisions: Int
+    public var nameCollisions: Int
     public var duration: Duration
 
     /// Records in the agency extracts (extracts/), duplicates included.
@@ -91,13 +107,16 @@ public struct SyntheticAuthority {
     let windowStart = Dates.adding(years: -4, to: reference) + 1
 
     let geography = Geography.build(children: options.children, seed: options.seed)
-    let areas = try parallelMap(geography.areas.count, threads: threads) { (index) throws(RunError) in
+    var areas = try parallelMap(geography.areas.count, threads: threads) { (index) throws(RunError) in
       AreaGenerator.generate(
         geography: geography, area: index, reference: reference, windowStart: windowStart, seed: options.seed)
     }
+    let commonNames = CollisionPlanter.plantCommonNames(
+      in: &areas, rate: options.collisionRate, seed: options.seed, reference: reference)
     let world = try World(
       seed: options.seed, reference: reference, windowStart: windowStart, dirtyRate: options.dirtyRate,
-      geography: geography, areas: areas, threads: threads)
+      collisionRate: options.collisionRate, commonNames: commonNames, geography: geography, areas: areas,
+      threads: threads)
     let population = world.childPopulation()
 
     let jobs = FileJob.allCases
@@ -108,16 +127,23 @@ public struct SyntheticAuthority {
     var files = results.map(\.file)
     files.append(try world.writeHotspots(into: directory).file)
     files.append(try world.writeFaults(faults, into: directory).file)
+    // Only with collisions, so that files without them stay as they were.
+    if options.collisionRate > 0 { files.append(try world.writeCollisions(into: directory).file) }
     files.append(try world.writeReadme(into: directory, children: options.children).file)
     files.sort { $0.path < $1.path }
 
     let households = areas.reduce(0) { $0 + $1.households.count }
     let adults = areas.reduce(0) { $0 + $1.persons.count { !$0.isChild } }
-    let counts: [(String, Int)] = [
+    var counts: [(String, Int)] = [
       ("areas", geography.areas.count), ("wards", geography.wards.count), ("households", households),
       ("children", options.children), ("adults", adults),
       ("hotspot_areas", geography.areas.count { $0.uplift != 1 }),
     ]
+    let upnCollisions = world.collisions.count { $0.kind == .sharedUPN }
+    let nameCollisions = world.collisions.count { $0.kind == .commonName }
+    if options.collisionRate > 0 {
+      counts += [("upn_collisions", upnCollisions), ("name_collisions", nameCollisions)]
+    }
     let manifest = try world.writeManifest(
       files: files, counts: counts, children: options.children, faults: faults.count, into: directory)
     files.append(manifest)
@@ -127,7 +153,7 @@ public struct SyntheticAuthority {
       directory: directory, files: files, areas: geography.areas.count, wards: geography.wards.count,
       households: households, children: options.children, adults: adults,
       hotspotAreas: geography.areas.count { $0.uplift != 1 }, faults: faults.count,
-      duration: clock.now - started)
+      upnCollisions: upnCollisions, nameCollisions: nameCollisions, duration: clock.now - started)
   }
 }
 

@@ -1,8 +1,9 @@
 import SafeguardCore
 
-/// The files that say what was planted: hotspot areas, every injected fault, and a manifest of
-/// everything written. None of them lists households or people, so later tests cannot pass by
-/// reading the answer.
+/// The files that say what was planted: hotspot areas, every injected fault, the planted
+/// identifier collisions, and a manifest of everything written. Only the collisions file names
+/// people (by the register's person id, so that a test can count and find the pairs); none
+/// lists households, and none says which child a record belongs to.
 extension World {
   func writeHotspots(into directory: String) throws(RunError) -> FileResult {
     let layout = ExtractLayout("truth/hotspots.csv", columns: [("lsoa21cd", .plain), ("uplift", .plain)])
@@ -28,6 +29,26 @@ extension World {
         w.text(fault.column)
         w.text(fault.kind.rawValue)
         w.text(fault.kind.expected)
+        try w.endRow()
+      }
+    }
+  }
+
+  /// The planted collisions (`--collisions`), by kind, then by the changed child's person id.
+  func writeCollisions(into directory: String) throws(RunError) -> FileResult {
+    let layout = ExtractLayout(
+      "truth/collisions.csv", columns: ["kind", "person_id", "other_person_id"].map { ($0, CellRole.plain) })
+    let rows = collisions.map {
+      (
+        kind: $0.kind.rawValue, person: personID($0.person.area, $0.person.index),
+        other: personID($0.other.area, $0.other.index)
+      )
+    }.sorted { ($0.kind, $0.person) < ($1.kind, $1.person) }
+    return try write(layout, into: directory, faulty: false) { (w) throws(RunError) in
+      for row in rows {
+        w.text(row.kind)
+        w.int(row.person)
+        w.int(row.other)
         try w.endRow()
       }
     }
@@ -67,6 +88,7 @@ extension World {
     var out = ByteBuffer()
     out.append("{\n  \"generator\": \"safeguard synth\",\n  \"synthetic\": true,\n  \"options\": {")
     out.append("\"children\": \(children), \"seed\": \(seed), \"dirty_rate\": \(dirtyRate), ")
+    if collisionRate > 0 { out.append("\"collision_rate\": \(collisionRate), ") }
     out.append("\"reference_date\": \"\(CivilDate.iso(reference))\"},\n")
     out.append("  \"authority\": {\"code\": \"\(Geography.authorityCode)\", ")
     out.append("\"name\": \"\(Geography.authorityName)\"},\n")

@@ -8,6 +8,10 @@ struct World: Sendable {
   let reference: Int32
   let windowStart: Int32
   let dirtyRate: Double
+  /// `--collisions`: the share of children with a UPN given another child's; 0 plants none.
+  let collisionRate: Double
+  /// The planted pairs (truth/collisions.csv), common names first.
+  let collisions: [Collision]
   let geography: Geography
   let areas: [AreaPopulation]
   /// The global index of each area's first person.
@@ -19,14 +23,17 @@ struct World: Sendable {
   private let nhsNumbers: [[Int64]]
   private let upns: [[Int64]]
 
+  /// `commonNames` are the pairs already planted in `areas` (`CollisionPlanter`); with a
+  /// collision rate, pairs of children sharing a UPN are chosen here.
   init(
-    seed: UInt64, reference: Int32, windowStart: Int32, dirtyRate: Double, geography: Geography,
-    areas: [AreaPopulation], threads: Int
+    seed: UInt64, reference: Int32, windowStart: Int32, dirtyRate: Double, collisionRate: Double = 0,
+    commonNames: [Collision] = [], geography: Geography, areas: [AreaPopulation], threads: Int
   ) throws(RunError) {
     self.seed = seed
     self.reference = reference
     self.windowStart = windowStart
     self.dirtyRate = dirtyRate
+    self.collisionRate = collisionRate
     self.geography = geography
     self.areas = areas
     var base: [Int] = []
@@ -49,8 +56,17 @@ struct World: Sendable {
       )
     }
     nhsNumbers = computed.map(\.0)
-    upns = computed.map(\.1)
+    var upns = computed.map(\.1)
+    let shared = CollisionPlanter.chooseSharedUPNs(
+      areas: areas, rate: collisionRate, seed: seed, excluding: commonNames)
+    for pair in shared { upns[pair.person.area][pair.person.index] = upns[pair.other.area][pair.other.index] }
+    self.upns = upns
+    collisions = commonNames + shared
   }
+
+  /// With collisions planted, the register holds every child's NHS number, so that every pair
+  /// can be told apart by it.
+  var registerHoldsEveryChildsNHSNumber: Bool { collisionRate > 0 }
 
   var personCount: Int { (personBase.last ?? 0) + (areas.last?.persons.count ?? 0) }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SafeguardBenchmarks
+import SafeguardCore
 
 extension Safeguard {
   /// `safeguard bench`: the speed figures quoted in docs/performance.md, each against a
@@ -7,7 +8,38 @@ extension Safeguard {
   struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
-      subcommands: [Deidentification.self, Plugins.self, OverlayStage.self, Hotspot.self])
+      subcommands: [
+        Ingest.self, Deidentification.self, Plugins.self, OverlayStage.self, ContiguityWeights.self,
+        Hotspot.self,
+      ])
+
+    struct Ingest: AsyncParsableCommand {
+      static let configuration = CommandConfiguration(
+        commandName: "ingest", abstract: "Read a generated CSV register extract into typed columns.")
+
+      @Option(help: "Rows to generate.")
+      var rows = 1_000_000
+
+      @Option(help: "The quote mode to measure: lenient, strict or both.")
+      var quotes = "both"
+
+      @Option(help: "Times to repeat; the median is reported.")
+      var repeats = 3
+
+      func validate() throws {
+        guard rows >= 1, repeats >= 1 else {
+          throw ValidationError("--rows and --repeats must be at least 1")
+        }
+        guard quotes == "both" || CSVQuotes(rawValue: quotes) != nil else {
+          throw ValidationError("--quotes must be lenient, strict or both")
+        }
+      }
+
+      func run() async throws {
+        let modes = CSVQuotes(rawValue: quotes).map { [$0] } ?? CSVQuotes.allCases
+        print(try await IngestBenchmark(rows: rows, repeats: repeats, modes: modes).run().report)
+      }
+    }
 
     struct Deidentification: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
@@ -80,39 +112,6 @@ extension Safeguard {
         print(
           try await OverlayBenchmark(children: children, definition: definition, repeats: repeats).run()
             .report)
-      }
-    }
-
-    struct Hotspot: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(
-        commandName: "hotspot",
-        abstract:
-          "Local Moran, Gi* and global Moran with permutations over 34,969 areas, against esda in the same run."
-      )
-
-      @Option(help: "Areas along each side of the lattice (187 gives 34,969, England's LSOAs).")
-      var side = 187
-
-      @Option(help: "Permutations for each permutation test.")
-      var permutations = 999
-
-      @Option(help: "Times to repeat; the median is reported.")
-      var repeats = 3
-
-      @Option(help: "The Python environment with esda (made by scripts/spatial-venv.sh); skipped if absent.")
-      var environment = ".build/spatial-venv"
-
-      func validate() throws {
-        guard side >= 3, repeats >= 1, (1...99_999).contains(permutations) else {
-          throw ValidationError("--side must be at least 3, --repeats at least 1, --permutations 1 to 99999")
-        }
-      }
-
-      func run() async throws {
-        print(
-          try await HotspotBenchmark(
-            side: side, permutations: permutations, repeats: repeats, environment: environment
-          ).run().report)
       }
     }
   }

@@ -9,8 +9,10 @@ extension Safeguard {
       abstract: "Check a pipeline definition without running it.",
       discussion: """
         Reports every problem at once, each at file:line:column: unknown or misspelt keys, wrong
-        types, unknown stages, missing files and columns, fields a stage needs that no earlier
-        stage provides. Exit status 0 if the definition is valid, 2 if not.
+        types, unknown stages, missing files, fields a stage needs that no earlier stage
+        provides, and columns missing from the header of an input file or of a reference table a
+        stage reads (only header lines are read). Exit status 0 if the definition is valid, 2 if
+        not.
         """)
 
     @Argument(help: "The pipeline definition (YAML).")

@@ -22,7 +22,8 @@ import Testing
     }()
 
   /// scripts/check_overlay.py re-links the raw extracts in plain Python from docs/measures.md
-  /// and compares children, each toxic-trio factor and the toxic trio per LSOA for the year.
+  /// and docs/deidentification.md and compares children, each toxic-trio factor, the toxic
+  /// trio and the child-held factors per LSOA for the year.
   @Test func anIndependentRecomputationFromTheRawExtractsMatchesTheAreaTable() throws {
     let run = try #require(Self.run)
     #expect(run.status == 0, "\(run.stderr)")

@@ -164,4 +164,20 @@ import Testing
     #expect(problems("name: d\nmax_quarantine: 150%\ninputs: {}\nstages: []\n").count == 1)
     #expect(problems("name: d\nmax_quarantine: lots\ninputs: {}\nstages: []\n").count == 1)
   }
+
+  @Test func csvQuotesAreLenientUnlessStrictIsAskedForAndApplyOnlyToCSV() throws {
+    let data = try Self.dataFolder()
+    func definition(_ options: String, path: String = "incidents.csv") -> String {
+      "name: q\ninputs:\n  incidents:\n    path: \(data)/\(path)\n\(options)    columns: { ref: Ref }\nstages: []\n"
+    }
+    #expect(try load(definition("")).inputs.first?.quotes == .lenient)
+    #expect(try load(definition("    quotes: strict\n")).inputs.first?.quotes == .strict)
+    let misspelt = problems(definition("    quotes: stirct\n"))
+    #expect(misspelt.map(\.location?.line) == [5])
+    #expect(misspelt.first?.message.contains("must be one of lenient, strict") == true)
+    #expect(misspelt.first?.message.contains("did you mean 'strict'") == true)
+    try "{}\n".write(toFile: data + "/e.jsonl", atomically: true, encoding: .utf8)
+    let jsonl = problems(definition("    quotes: strict\n", path: "e.jsonl"))
+    #expect(jsonl.map(\.message) == ["'quotes' of input 'incidents' applies only to CSV files"])
+  }
 }

@@ -1,9 +1,12 @@
+import SafeguardCore
 import SafeguardIngest
 import Testing
 
 @Suite struct CSVTokenizerTests {
-  private func records(_ text: String, expected: Int = 0, chunk: Int = 1 << 20) -> [TokenizedRecord] {
-    tokenize(Array(text.utf8), chunkSize: chunk, expectedFields: expected)
+  private func records(
+    _ text: String, expected: Int = 0, chunk: Int = 1 << 20, quotes: CSVQuotes = .lenient
+  ) -> [TokenizedRecord] {
+    tokenize(Array(text.utf8), chunkSize: chunk, quotes: quotes, expectedFields: expected)
   }
 
   @Test func quotedFieldsHoldDelimitersQuotesAndLineEnds() {
@@ -40,20 +43,58 @@ import Testing
     #expect(records("\n\n").isEmpty)
   }
 
-  @Test func aStrayQuoteIsAFaultAndTheNextRecordIsStillRead() {
-    let got = records("id,note\n1,ab\"c\n2,ok\n", expected: 2)
+  @Test func aQuoteInsideAnUnquotedFieldIsAnOrdinaryCharacter() {
+    // Python's csv module reads these the same: csv.reader(['1,Smith"s,12 "The Lodge",a""b,x"'])
+    let got = records("id,name,address,x,y\n1,Smith\"s,12 \"The Lodge\",a\"\"b,x\"\n2,ok,,,\n", expected: 5)
+    #expect(
+      got.map(\.fields) == [
+        ["id", "name", "address", "x", "y"], ["1", "Smith\"s", "12 \"The Lodge\"", "a\"\"b", "x\""],
+        ["2", "ok", "", "", ""],
+      ])
+    #expect(got.allSatisfy { $0.fault == nil })
+    #expect(got.map(\.line) == [1, 2, 3])
+  }
+
+  @Test func aQuoteInsideAnUnquotedFieldDoesNotOpenAQuotedSection() {
+    // The quote in `5"` must not swallow the line end and the next record.
+    let got = records("a,b\n5\",x\ny,\"z\"\n", expected: 2)
+    #expect(got.map(\.fields) == [["a", "b"], ["5\"", "x"], ["y", "z"]])
+    #expect(got.map(\.line) == [1, 2, 3])
+  }
+
+  @Test func underStrictQuotesAStrayQuoteIsAFieldFaultAndTheNextRecordIsStillRead() {
+    let got = records("id,note\n1,ab\"c\n2,ok\n", expected: 2, quotes: .strict)
     #expect(got.count == 3)
     #expect(got[1].line == 2)
     #expect(got[1].fault == CSVFault(.strayQuote, column: 1))
+    // A field fault leaves the record's other fields readable.
+    #expect(got[1].fields == ["1", "ab\"c"])
     #expect(got[2].fields == ["2", "ok"])
     #expect(got[2].line == 3)
   }
 
-  @Test func textAfterAClosingQuoteIsAFault() {
-    let got = records("\"ab\"c,d\nx,y\n", expected: 2)
+  @Test(arguments: CSVQuotes.allCases)
+  func textAfterAClosingQuoteIsAFieldFault(quotes: CSVQuotes) {
+    let got = records("\"ab\"c,d\nx,y\n", expected: 2, quotes: quotes)
     #expect(got[0].fault == CSVFault(.textAfterQuote, column: 0))
+    #expect(got[0].fields.last == "d")
     #expect(got[1].fields == ["x", "y"])
     #expect(got[1].line == 2)
+  }
+
+  @Test func aFieldFaultAndAWrongFieldCountAreBothReported() {
+    var tokenizer = CSVTokenizer(quotes: .strict)
+    tokenizer.expectedFieldCount = 2
+    tokenizer.append(Array("a\"b,c,d\n".utf8))
+    tokenizer.finish()
+    let found = tokenizer.next()
+    #expect(found)
+    tokenizer.withRecord { record in
+      #expect(record.fault == CSVFault(.fieldCount(found: 3, expected: 2)))
+      #expect(record.fault(inField: 0) == CSVFault(.strayQuote, column: 0))
+      #expect(record.fault(inField: 1) == nil)
+      #expect(record.firstFault == CSVFault(.strayQuote, column: 0))
+    }
   }
 
   @Test func anUnclosedQuoteAtEndOfFileResumesAfterItsFirstLine() {
@@ -68,10 +109,11 @@ import Testing
     #expect(last[1].fault == CSVFault(.unclosedQuote, column: 1))
   }
 
-  @Test func aStrayOpeningQuoteDoesNotSwallowTheLinesUpToTheNextQuote() {
+  @Test(arguments: CSVQuotes.allCases)
+  func aStrayOpeningQuoteDoesNotSwallowTheLinesUpToTheNextQuote(quotes: CSVQuotes) {
     // The quote opened on line 2 is "closed" by the one on line 4, followed by text: the
     // record is cut at the end of line 2 and lines 3 and 4 are read on their own.
-    let got = records("id,note\n1,\"5 inch\n2,ok\n3,\"x\"y\n4,ok\n", expected: 2)
+    let got = records("id,note\n1,\"5 inch\n2,ok\n3,\"x\"y\n4,ok\n", expected: 2, quotes: quotes)
     #expect(got.map(\.line) == [1, 2, 3, 4, 5])
     #expect(got[1].fault == CSVFault(.unclosedQuote, column: 1))
     #expect(got[2].fields == ["2", "ok"])
@@ -111,14 +153,18 @@ import Testing
     "a,b\r\n1,2\r\n\"3\"\r\n\"4\"\"\",\"\"\r",
     "",
     "\r\n\r\n",
+    // Quotes inside unquoted fields next to line ends, delimiters and quoted fields.
+    "n,a\nSmith\"s,\"x\"\n12 \"The,Lodge\"\n\"q\nr\",a\"\na\"\r\n\"b\"\"\",c\"\"\n x\",\"y",
+    "a,b\n1,\"open\n2,x\"\n3,\"\"\"\n4,5\"",
   ]
 
-  @Test(arguments: tricky)
-  func blockSizeNeverChangesTheRecords(text: String) {
+  @Test(arguments: tricky, CSVQuotes.allCases)
+  func blockSizeNeverChangesTheRecords(text: String, quotes: CSVQuotes) {
     let bytes = Array(text.utf8)
-    let whole = tokenize(bytes, chunkSize: max(bytes.count, 1), expectedFields: 2)
-    for chunk in [1, 2, 3, 7] {
-      #expect(tokenize(bytes, chunkSize: chunk, expectedFields: 2) == whole, "block size \(chunk)")
+    let whole = tokenize(bytes, chunkSize: max(bytes.count, 1), quotes: quotes, expectedFields: 2)
+    for chunk in 1...9 {
+      #expect(
+        tokenize(bytes, chunkSize: chunk, quotes: quotes, expectedFields: 2) == whole, "block size \(chunk)")
     }
   }
 }

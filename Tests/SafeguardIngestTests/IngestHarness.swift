@@ -79,32 +79,32 @@ func parseCSV(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) -> [[Strin
   tokenize(bytes, chunkSize: max(bytes.count, 1), delimiter: delimiter).map(\.fields)
 }
 
-/// One record as the tokenizer gave it.
+/// One record as the tokenizer gave it: its fields unless the record's structure is faulty,
+/// and its first fault (a field's, else the record's).
 struct TokenizedRecord: Equatable, CustomStringConvertible {
   var line: Int
   var fields: [String]
   var fault: CSVFault?
+
+  init(_ record: CSVRecord) {
+    line = record.line
+    fields = record.fault == nil ? (0..<record.count).map(record.string) : []
+    fault = record.firstFault
+  }
 
   var description: String { "\(line): \(fields) \(fault.map { "\($0.kind)@\($0.column ?? -1)" } ?? "")" }
 }
 
 /// Feeds `bytes` to a tokenizer `chunkSize` bytes at a time and collects every record.
 func tokenize(
-  _ bytes: [UInt8], chunkSize: Int, delimiter: UInt8 = UInt8(ascii: ","), expectedFields: Int = 0,
-  maxRecordBytes: Int = 1 << 22
+  _ bytes: [UInt8], chunkSize: Int, delimiter: UInt8 = UInt8(ascii: ","), quotes: CSVQuotes = .lenient,
+  expectedFields: Int = 0, maxRecordBytes: Int = 1 << 22
 ) -> [TokenizedRecord] {
-  var tokenizer = CSVTokenizer(delimiter: delimiter, maxRecordBytes: maxRecordBytes)
+  var tokenizer = CSVTokenizer(delimiter: delimiter, quotes: quotes, maxRecordBytes: maxRecordBytes)
   tokenizer.expectedFieldCount = expectedFields
   var records: [TokenizedRecord] = []
   func drain() {
-    while tokenizer.next() {
-      records.append(
-        tokenizer.withRecord { record in
-          TokenizedRecord(
-            line: record.line, fields: record.fault == nil ? (0..<record.count).map(record.string) : [],
-            fault: record.fault)
-        })
-    }
+    while tokenizer.next() { records.append(tokenizer.withRecord(TokenizedRecord.init)) }
   }
   var offset = 0
   while offset < bytes.count {
@@ -120,11 +120,12 @@ func tokenize(
 
 /// A CSV input over the given files.
 func csvInput(
-  _ files: [String], columns: [ColumnSpec], encoding: TextEncoding = .utf8, delimiter: Character = ","
+  _ files: [String], columns: [ColumnSpec], encoding: TextEncoding = .utf8, delimiter: Character = ",",
+  quotes: CSVQuotes = .lenient
 ) -> InputSpec {
   InputSpec(
     name: "incidents", pattern: "incidents/*.csv", files: files, format: .csv, encoding: encoding,
-    delimiter: delimiter.asciiValue!, columns: columns,
+    delimiter: delimiter.asciiValue!, quotes: quotes, columns: columns,
     location: SourceLocation(file: "def.yaml", line: 4, column: 3))
 }
 

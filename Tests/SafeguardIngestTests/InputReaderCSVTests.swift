@@ -45,9 +45,9 @@ import Testing
     let error = try #require(throws: RunError.self) { try reader.checkHeaders() }
     #expect(
       error.message
-        == "file \(path) has no column 'Children Present' "
-        + "(needed for field children_present of input incidents, "
-        + "declared at def.yaml:12:7)")
+        == "file \(path) has no column 'Children Present' (needed for field children_present of input incidents)"
+    )
+    #expect(error.location == SourceLocation(file: "def.yaml", line: 12, column: 7))
     await #expect(throws: RunError.self) { _ = try await ingest(csvInput([path], columns: columns)) }
   }
 
@@ -68,7 +68,7 @@ import Testing
       try InputReader(spec: csvInput([path], columns: columns)).checkHeaders()
     }
     #expect(error.message.contains("file \(path) has 2 columns named 'Child ID' (columns 1 and 4)"))
-    #expect(error.message.contains("declared at def.yaml:10:7"))
+    #expect(error.location == SourceLocation(file: "def.yaml", line: 10, column: 7))
     // Duplicates among columns nobody reads are fine.
     let other = scratch.write("b.csv", "Child ID,Incident Date,Children Present,Category,x,X\n")
     try InputReader(spec: csvInput([other], columns: columns)).checkHeaders()
@@ -119,9 +119,10 @@ import Testing
     C14,03/04/2024,,
     """
 
-  @Test func everyFaultIsQuarantinedWithItsLineAndTheCountsReconcile() async throws {
+  @Test(arguments: CSVQuotes.allCases)
+  func everyFaultIsQuarantinedWithItsLineAndTheCountsReconcile(quotes: CSVQuotes) async throws {
     let path = scratch.write("mixed.csv", Self.mixed)
-    let result = try await ingest(csvInput([path], columns: columns))
+    let result = try await ingest(csvInput([path], columns: columns, quotes: quotes))
     #expect(result.rows.map { $0[0] } == ["C1", "C9\nsecond", "C12", "C14"].map(Value.string))
     #expect(result.rows[2] == [.string("C12"), day(2024, 4, 3), .integer(1000), .string("NEG")])
     #expect(result.lines == [2, 11, 15, 17])
@@ -137,7 +138,9 @@ import Testing
           + "not one of the codes NEG, PHY, EMO, SAB, MUL or the names mapped to them",
         "record has 3 fields but the header has 4",
         "record has 5 fields but the header has 4",
-        "\(date): quote inside an unquoted value",
+        // Read as the date `03/0"4/2024` leniently; refused as quoting under strict quotes.
+        quotes == .lenient
+          ? "\(date): not a date in format dd/MM/yyyy" : "\(date): quote inside an unquoted value",
         "\(date): characters after the closing quote",
         "\(date): quoted value is not closed (the record is read to the end of its first line)",
       ])
@@ -152,17 +155,63 @@ import Testing
     #expect(counts.fields["category"] == FieldQuality(missing: 1))
   }
 
-  @Test func blockAndBatchSizesNeverChangeTheResult() async throws {
-    let path = scratch.write("mixed.csv", Self.mixed)
-    let reference = try await ingest(csvInput([path], columns: columns))
-    for (chunk, batch) in [(1, 1), (7, 2), (64, 3), (1 << 20, 8192)] {
-      let result = try await ingest(csvInput([path], columns: columns), batchSize: batch, chunkSize: chunk)
+  @Test(arguments: CSVQuotes.allCases)
+  func blockAndBatchSizesNeverChangeTheResult(quotes: CSVQuotes) async throws {
+    let paths = [scratch.write("mixed.csv", Self.mixed), scratch.write("register.csv", Self.strayQuotes)]
+    let reference = try await ingest(csvInput(paths, columns: columns, quotes: quotes))
+    for (chunk, batch) in [(1, 1), (2, 5), (3, 4), (7, 2), (64, 3), (1 << 20, 8192)] {
+      let result = try await ingest(
+        csvInput(paths, columns: columns, quotes: quotes), batchSize: batch, chunkSize: chunk)
       #expect(result.rows == reference.rows, "chunk \(chunk)")
       #expect(result.origins == reference.origins)
       #expect(result.quarantine == reference.quarantine)
       #expect(result.counts == reference.counts)
       #expect(result.batchSizes.allSatisfy { $0 <= batch })
     }
+  }
+
+  /// A register's rows with quotes where RFC 4180 allows none, in columns the definition does
+  /// not map (Forename, Address) and in one it does (Child ID, lines 6 and 7).
+  static let strayQuotes = """
+    Child ID,Forename,Incident Date,Address,Children Present,Category
+    C20,O"Brien,03/04/2024,12 "The Lodge",1,NEG
+    C21,Zoë,03/04/2024,"Flat 2, ""Rose"" House",2,PHY
+    C22,Ann,03/04/2024,"Flat 3" Mill Lane,0,NEG
+    C23,"Jo"e,03/04/2024,5 Oak Road,1,NEG
+    C"24,Sam,03/04/2024,6 Oak Road,1,NEG
+    "C25"x,Sam,03/04/2024,7 Oak Road,1,NEG
+    """
+
+  @Test func aStrayQuoteInAColumnNobodyReadsNeverCostsTheRow() async throws {
+    let path = scratch.write("register.csv", Self.strayQuotes)
+    let result = try await ingest(csvInput([path], columns: columns))
+    // Lines 2 to 6 are read: stray quotes are text, and the malformed quoting of Address
+    // (line 4) and Forename (line 5) is in columns no field reads. Line 6's stray quote is in
+    // the child's id, which is read literally, as Python's csv module reads it.
+    #expect(result.rows.map { $0[0] } == ["C20", "C21", "C22", "C23", "C\"24"].map(Value.string))
+    #expect(result.lines == [2, 3, 4, 5, 6])
+    #expect(result.rows[0] == [.string("C20"), day(2024, 4, 3), .integer(1), .string("NEG")])
+    // Text after a closing quote in a mapped column costs the row; the reason names the column.
+    #expect(result.quarantinedLines == [7])
+    #expect(result.reasons == ["column 'Child ID' (field child_id): characters after the closing quote"])
+    #expect(result.counts.rowsRead == 6)
+    #expect(result.counts.reconciles)
+  }
+
+  @Test func strictQuotesQuarantineMalformedQuotingInAnyColumnNamingIt() async throws {
+    let path = scratch.write("register.csv", Self.strayQuotes)
+    let result = try await ingest(csvInput([path], columns: columns, quotes: .strict))
+    #expect(result.rows.map { $0[0] } == [.string("C21")])
+    #expect(result.quarantinedLines == [2, 4, 5, 6, 7])
+    #expect(
+      result.reasons == [
+        "column 'Forename': quote inside an unquoted value",
+        "column 'Address': characters after the closing quote",
+        "column 'Forename': characters after the closing quote",
+        "column 'Child ID' (field child_id): quote inside an unquoted value",
+        "column 'Child ID' (field child_id): characters after the closing quote",
+      ])
+    #expect(result.counts.reconciles)
   }
 
   @Test func filesAreReadInOrderWithSizesAndDigests() async throws {

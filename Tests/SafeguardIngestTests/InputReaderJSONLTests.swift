@@ -75,8 +75,8 @@ import Testing
     #expect(
       error.message
         == "file \(path) has no key 'date_of_birth' in its first record "
-        + "(needed for field dob of input people, "
-        + "declared at def.yaml:10:7)")
+        + "(needed for field dob of input people)")
+    #expect(error.location == SourceLocation(file: "def.yaml", line: 10, column: 7))
     await #expect(throws: RunError.self) { _ = try await ingest(input([path])) }
   }
 

@@ -49,6 +49,23 @@ import Testing
     try await check(weights, values: values)
   }
 
+  /// Queen contiguity of the real LSOA boundaries of Bedford, Central Bedfordshire and Luton
+  /// (381 areas), rates with a planted cluster two neighbours deep, 5% suppressed.
+  @Test func realLSOABoundariesWithSuppressedCounts() async throws {
+    let boundaries = try GeoJSONReader.read(
+      path: Libpysal.data + "/lsoa11_bedford_luton.geojson", idProperty: "LSOA11CD")
+    let weights = boundaries.contiguity(.queen)
+    var cluster = Set([100])
+    for _ in 0..<2 { cluster.formUnion(cluster.flatMap { weights.neighbours(of: $0).map(Int.init) }) }
+    var random = TestRandom(state: 8)
+    let values = (0..<weights.count).map { area -> Double? in
+      let population = 900 + 900 * random.uniform()
+      let count = random.poisson(population * (cluster.contains(area) ? 0.011 : 0.005))
+      return random.uniform() < 0.05 ? nil : Double(count) / population * 1000
+    }
+    try await check(weights, values: values)
+  }
+
   /// Rates per 1,000 with a planted cluster of high rates around one cell.
   static func clusteredRates(_ lattice: Lattice, seed: UInt64) -> [Double] {
     var random = TestRandom(state: seed)

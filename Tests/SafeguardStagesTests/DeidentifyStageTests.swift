@@ -43,21 +43,7 @@ import Testing
     """
 
   static func stage(key: String = keyA, options text: String = options) throws -> Deidentify {
-    var node = try ConfigDocument.parse(text, file: "options.yaml")
-    // Mark the key as coming from the environment, as the definition loader does for ${env:…}.
-    if case .map(var entries, let location) = node, let index = entries.firstIndex(where: { $0.key == "key" })
-    {
-      entries[index].value = .scalar(key, style: .environment, entries[index].value.location)
-      node = .map(entries, location)
-    }
-    var diagnostics = Diagnostics()
-    var spec = StageSpec(
-      uses: "deidentify", label: "deidentify", options: node, plugin: nil, onError: .quarantine,
-      location: SourceLocation(file: "options.yaml", line: 1))
-    spec.referenceDate = reference
-    let stage = Deidentify(spec: spec, diagnostics: &diagnostics)
-    try diagnostics.check()
-    return try #require(stage)
+    try DeidentifyFixtures.stage(options: text, key: key, onError: .quarantine, referenceDate: reference)
   }
 
   static func day(_ y: Int, _ m: Int, _ d: Int) -> Value { .date(CivilDate.days(year: y, month: m, day: d)!) }

@@ -4,14 +4,15 @@ import SafeguardSynth
 
 /// Generates an authority into a fresh temporary folder, runs the body, and removes the folder.
 func withAuthority<T>(
-  children: Int, seed: UInt64 = 1, dirty: Double = 0, threads: Int = 0,
+  children: Int, seed: UInt64 = 1, dirty: Double = 0, collisions: Double = 0, threads: Int = 0,
   referenceDate: Int32 = SyntheticAuthority.Options.defaultReferenceDate,
   _ body: (String, SyntheticAuthority.Report) throws -> T
 ) throws -> T {
   let directory = NSTemporaryDirectory() + "safeguard-synth-tests/" + UUID().uuidString
   defer { try? FileManager.default.removeItem(atPath: directory) }
   let options = SyntheticAuthority.Options(
-    children: children, seed: seed, dirtyRate: dirty, referenceDate: referenceDate, threads: threads)
+    children: children, seed: seed, dirtyRate: dirty, collisionRate: collisions, referenceDate: referenceDate,
+    threads: threads)
   let report = try SyntheticAuthority.generate(into: directory, options: options)
   return try body(directory, report)
 }

@@ -4,7 +4,7 @@ import SafeguardCore
 /// kept fields copied whole, event dates generalised, and redacted text.
 enum DeidentifiedBatch {
   static func build(
-    _ batch: Batch, rule: StreamRules, schema: Schema, rows: DeidentifiedRows, bands: AgeBands,
+    _ batch: Batch, rule: StreamRules, schema: Schema, rows: DeidentifiedRows, bands: AgeBands, wards: Bool,
     redacted: [[String?]]
   ) -> Batch {
     var columns: [Column] = []
@@ -42,14 +42,14 @@ enum DeidentifiedBatch {
       for found in rows.areas {
         if let found {
           lsoa.appendString(found.lsoa)
-          ward.appendString(found.ward)
+          if let code = found.ward { ward.appendString(code) } else { ward.appendNull() }
         } else {
           lsoa.appendNull()
           ward.appendNull()
         }
       }
       columns.append(lsoa.build())
-      columns.append(ward.build())
+      if wards { columns.append(ward.build()) }
     }
     for name in rule.keep { columns.append(batch.column(name)!) }
     for name in rule.dates {

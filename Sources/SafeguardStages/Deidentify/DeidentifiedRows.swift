@@ -11,7 +11,7 @@ struct DeidentifiedRows: Sendable {
   var persons: [[Pseudonym?]]
   var ages: [[Int?]]
   var households: [Pseudonym?] = []
-  var areas: [(lsoa: String, ward: String)?] = []
+  var areas: [(lsoa: String, ward: String?)?] = []
   /// Register rows' addresses (address + postcode key) → their UPRN household.
   var addressLinks: [(Pseudonym, Pseudonym)] = []
   /// Per role, for a register: every row's keys of the index rules, row after row.
@@ -93,6 +93,8 @@ struct RowDeidentifier: Sendable {
     }
     if invalidNHSNumbers > 0 { out.counts["nhs_numbers_invalid", default: 0] += invalidNHSNumbers }
     if invalidUPNs > 0 { out.counts["upns_invalid", default: 0] += invalidUPNs }
+    let withoutIdentifier = out.linkage.reduce(0) { $0 + $1.withoutIdentifier }
+    if withoutIdentifier > 0 { out.counts["persons_without_identifier", default: 0] += withoutIdentifier }
     if let household = rules.household {
       households(range, of: batch, household, index: index, isRegister: isRegister, into: &out)
     }
@@ -184,4 +186,5 @@ struct LazyRecordKeys: RecordKeys {
     (values.key(.nhsNumber, hasher), values.key(.upn, hasher))
   }
   var day: Int32? { values.day }
+  var isDated: Bool { values.columns.on != nil }
 }

@@ -63,15 +63,8 @@ public final class Deidentify: Stage {
     let bandSpecs = reader.strings("age_bands") ?? Self.defaultAgeBands
     let precision = reader.choice("event_dates", DatePrecision.allCases.map(\.rawValue), default: "month")
     linkFrom = reader.strings("link_from") ?? []
-    var source = PostcodeAreas.Source()
-    if let lookup = reader.node("postcode_lookup") {
-      var fields = ConfigReader(lookup, context: "'postcode_lookup' of stage '\(spec.label)'")
-      source.table = fields.string("table", default: source.table)
-      source.postcode = fields.string("postcode", default: source.postcode)
-      source.lsoa = fields.string("lsoa", default: source.lsoa)
-      source.ward = fields.string("ward", default: source.ward)
-      fields.finish(into: &diagnostics)
-    }
+    let source = PostcodeAreas.Source.read(
+      reader.node("postcode_lookup"), stage: spec.label, at: spec.location, diagnostics: &diagnostics)
     postcodes = source
     var streamRules: [String: StreamRules] = [:]
     if let streams = reader.node("streams") {
@@ -149,6 +142,9 @@ public final class Deidentify: Stage {
     hasher = key
   }
 
+  /// The postcode lookup's columns, when some stream maps a postcode to areas.
+  public var referenceColumns: [ReferenceColumn] { usesAreas ? postcodes.columns(stage: label) : [] }
+
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
     var out = StreamSchemas()
     for name in streams.names {
@@ -159,7 +155,7 @@ public final class Deidentify: Stage {
             + "(fields not listed there are dropped)", at: location)
         continue
       }
-      let schema = DeidentifyPlan.outputSchema(rule, input: input, bands: bands)
+      let schema = DeidentifyPlan.outputSchema(rule, input: input, bands: bands, wards: postcodes.ward != nil)
       DeidentifyPlan.check(rule, input: input, output: schema, stage: label, diagnostics: &diagnostics)
       out[name] = schema
     }
@@ -187,11 +183,13 @@ public final class Deidentify: Stage {
     var schemas: [String: Schema] = [:]
     for name in context.streams.names {
       guard let input = context.streams[name], let rule = rules[name] else { continue }
-      schemas[name] = DeidentifyPlan.outputSchema(rule, input: input, bands: bands)
+      schemas[name] = DeidentifyPlan.outputSchema(
+        rule, input: input, bands: bands, wards: postcodes.ward != nil)
     }
-    try context.run.useKey(fingerprint: hasher.fingerprint)
+    try context.run.useKey(hasher)
     let areas =
-      usesAreas ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes) : nil
+      usesAreas
+      ? try PostcodeAreas(context.run.reference.table(postcodes.table), source: postcodes, stage: label) : nil
     let deidentifier = RowDeidentifier(
       linker: PersonLinker(hasher: hasher), hasher: hasher, referenceDate: referenceDate, areas: areas,
       indexRules: indexRules, keptValues: keptValues)
@@ -226,13 +224,15 @@ public final class Deidentify: Stage {
         for (address, household) in rows.addressLinks { state.index.linkAddress(address, to: household) }
       }
     }
-    for (role, person) in rule.persons.enumerated() {
+    // Without a register there is nothing to link to: every record would count as unlinked.
+    for (role, person) in rule.persons.enumerated() where !linkFrom.isEmpty {
       context.linkage(stream: batch.stream, role: person.role, rows.linkage[role])
     }
     for (name, n) in rows.counts.sorted(by: { $0.key < $1.key }) { context.count(name, n) }
     let redacted = try Redaction.run(batch, fields: rule.redact, with: redactor, context: context)
     let built = DeidentifiedBatch.build(
-      batch, rule: rule, schema: schema, rows: rows, bands: bands, redacted: redacted.values)
+      batch, rule: rule, schema: schema, rows: rows, bands: bands, wards: postcodes.ward != nil,
+      redacted: redacted.values)
     return [try redacted.apply(to: built, policy: policy, context: context)]
   }
 

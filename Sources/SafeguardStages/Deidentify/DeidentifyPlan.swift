@@ -4,7 +4,8 @@ import SafeguardCore
 /// stream reaching the stage has rules (nothing passes by default), every named field exists
 /// with a usable type, and no identifying field is also kept.
 enum DeidentifyPlan {
-  static func outputSchema(_ rules: StreamRules, input: Schema, bands: AgeBands) -> Schema {
+  /// `wards`: the postcode lookup names a ward column, so an area gives `ward` too.
+  static func outputSchema(_ rules: StreamRules, input: Schema, bands: AgeBands, wards: Bool) -> Schema {
     var fields: [Field] = []
     for person in rules.persons {
       fields.append(Field(person.idField, .string))
@@ -16,7 +17,7 @@ enum DeidentifyPlan {
     if rules.household != nil { fields.append(Field(HouseholdRule.idField, .string)) }
     if rules.area != nil {
       fields.append(Field("lsoa", .string))
-      fields.append(Field("ward", .string))
+      if wards { fields.append(Field("ward", .string)) }
     }
     for name in rules.keep { if let field = input[name] { fields.append(field) } }
     for name in rules.dates { fields.append(Field(name, .date)) }

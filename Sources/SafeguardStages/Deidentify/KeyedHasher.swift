@@ -113,6 +113,13 @@ extension KeyedHasher {
       return Domain(uncheckedTag: "custom:" + name)
     }
 
+    /// The domain of a released stream's own pseudonyms, derived from the run's (see
+    /// `KeyedHasher.derive`). The tag `release-stream:` + the stream's name cannot equal a
+    /// built-in or custom tag, so a derived pseudonym is unrelated to every other.
+    public static func releaseStream(_ stream: String) -> Domain {
+      Domain(uncheckedTag: "release-stream:" + stream.filter { $0 != "\u{1F}" })
+    }
+
     public var description: String { tag }
   }
 

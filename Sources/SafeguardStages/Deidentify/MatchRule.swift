@@ -14,9 +14,20 @@ enum IdentifierField: String, CaseIterable, Sendable, Comparable {
   case upn
   case localID = "local_id"
 
-  static func < (lhs: Self, rhs: Self) -> Bool {
-    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  /// The position in key order, for arrays indexed by identifier (no lookup per record).
+  var ordinal: Int {
+    switch self {
+    case .forename: 0
+    case .surname: 1
+    case .dateOfBirth: 2
+    case .postcode: 3
+    case .nhsNumber: 4
+    case .upn: 5
+    case .localID: 6
+    }
   }
+
+  static func < (lhs: Self, rhs: Self) -> Bool { lhs.ordinal < rhs.ordinal }
 }
 
 /// A set of identifier fields that together pick out one person, tried in the order a stream

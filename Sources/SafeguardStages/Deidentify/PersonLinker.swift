@@ -20,21 +20,20 @@ struct PersonLinker: Sendable {
 
   /// One person rule's columns in one batch, looked up once per batch rather than per row.
   struct Columns {
-    var fields: [IdentifierField: Column] = [:]
-    var nhsNumber, upn, on: Column?
+    /// By `IdentifierField.ordinal`.
+    var fields: [Column?] = Array(repeating: nil, count: IdentifierField.allCases.count)
+    var on: Column?
 
     init(_ rule: PersonRule, _ batch: Batch, postcodeFallback: String? = nil) {
       for field in IdentifierField.allCases {
-        if let name = rule.field(field) ?? (field == .postcode ? postcodeFallback : nil),
-          let column = batch.column(name)
-        {
-          fields[field] = column
+        if let name = rule.field(field) ?? (field == .postcode ? postcodeFallback : nil) {
+          fields[field.ordinal] = batch.column(name)
         }
       }
-      nhsNumber = fields[.nhsNumber]
-      upn = fields[.upn]
       on = rule.on.flatMap { batch.column($0) }
     }
+
+    subscript(field: IdentifierField) -> Column? { fields[field.ordinal] }
   }
 
   /// How a record's person was resolved.
@@ -60,6 +59,8 @@ struct PersonLinker: Sendable {
     for (position, rule) in rules.enumerated() {
       guard let key = keys.key(rule: position) else { continue }
       let day = rule.usesPostcode ? keys.day : nil
+      // A postcode "on the day" of a record without its day says nothing: the rule is skipped.
+      if rule.usesPostcode, keys.isDated, day == nil { continue }
       let people = index.people(for: key, on: day)
       guard !people.isEmpty else { continue }
       var compatible: Int32?
@@ -115,4 +116,6 @@ protocol RecordKeys {
   mutating func key(rule position: Int) -> Pseudonym?
   mutating func strongKeys() -> (nhsNumber: Pseudonym?, upn: Pseudonym?)
   var day: Int32? { get }
+  /// Whether the record's postcode rules are matched on its day (`on:`).
+  var isDated: Bool { get }
 }

@@ -22,6 +22,7 @@ private struct PrecomputedKeys: RecordKeys {
   func key(rule position: Int) -> Pseudonym? { row.keys[positions[position]] }
   func strongKeys() -> (nhsNumber: Pseudonym?, upn: Pseudonym?) { (row.nhsNumber, row.upn) }
   var day: Int32? { nil }
+  var isDated: Bool { false }
 }
 
 extension LinkIndex {

@@ -28,10 +28,10 @@ struct RowValues {
 
   /// The normalised value of one identifier, or nil when it is missing or invalid.
   mutating func value(_ field: IdentifierField) -> String? {
-    let slot = IdentifierField.allCases.firstIndex(of: field)!
+    let slot = field.ordinal
     if let known = normalised[slot] { return known }
-    let found = Self.normalise(field, columns.fields[field], row: row)
-    if found == nil, columns.fields[field]?.text(at: row).map({ !$0.isEmpty }) == true {
+    let found = Self.normalise(field, columns[field], row: row)
+    if found == nil, columns[field]?.text(at: row).map({ !$0.isEmpty }) == true {
       if field == .nhsNumber { invalidNHSNumbers += 1 }
       if field == .upn { invalidUPNs += 1 }
     }

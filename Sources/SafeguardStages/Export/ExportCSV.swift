@@ -68,7 +68,8 @@ public final class ExportCSV: Stage {
   }
 
   /// `<folder>/metadata.json`: the run, the key fingerprint (never the key) so outputs can be
-  /// shown to come from one key, and each file's fields and types — a data dictionary.
+  /// shown to come from one key, each file's fields and types — a data dictionary — and what
+  /// a `k-anonymity` stage guarantees for each file and for the files joined.
   private func writeMetadata(schemas: StreamSchemas, context: StageContext) throws(RunError) {
     var files: [[String: Any]] = []
     for name in schemas.names where selection.contains(name) {
@@ -77,9 +78,13 @@ public final class ExportCSV: Stage {
         if case .code(let list) = field.type { entry["codes"] = list.codes }
         return entry
       }
-      files.append(["stream": name, "file": "\(name).csv", "fields": fields])
+      var file: [String: Any] = ["stream": name, "file": "\(name).csv", "fields": fields]
+      file["k_anonymity"] = ReleaseMetadata.file(name, releases: context.run.releases)
+      files.append(file)
     }
     var metadata: [String: Any] = ["run_id": context.run.runID, "files": files]
+    let releases = context.run.releases
+    if !releases.isEmpty { metadata["disclosure_control"] = ReleaseMetadata.releases(releases) }
     if let fingerprint = context.run.keyFingerprint { metadata["key_fingerprint"] = fingerprint }
     let data: Data
     do {

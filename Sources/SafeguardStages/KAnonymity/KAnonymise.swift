@@ -2,35 +2,55 @@ import SafeguardCore
 import Synchronization
 
 /// `k-anonymity`: holds back the records of the streams it protects until the end, then
-/// publishes only records whose quasi-identifiers (area, age band, sex, event month…) they
-/// share with at least k − 1 others: first coarsening quasi-identifiers one level at a time
-/// for every record (LSOA → ward, month → quarter), then suppressing records still in classes
-/// smaller than k. The achieved k, the suppressed count and the levels used go into the run
-/// summary. For record-level exports to researchers; area tables have their own disclosure
-/// control.
+/// publishes them so that everything a reader can attach to a person (or household, or record
+/// without a pseudonym) is shared with at least k − 1 others: in each stream alone and, when
+/// streams share pseudonyms, over the release joined on them. Quasi-identifiers (area, age
+/// band, sex, event month…) are coarsened one level at a time for every record of a stream;
+/// then a pseudonym whose joined profile stays rarer than k is emptied, and a record left
+/// standing alone in a class smaller than k is suppressed. The k of each stream alone and of
+/// the release joined, the suppressed and emptied counts and the levels used go into the run
+/// summary and the export's metadata. For record-level exports to researchers; area tables
+/// have their own disclosure control. docs/deidentification.md explains the semantics.
 ///
 ///     - uses: k-anonymity
 ///       with:
 ///         k: 5
+///         linkable: [people, substance_misuse]   # default false: each stream its own pseudonyms
 ///         streams: [police_da]           # default: every stream reaching the stage
-///         quasi_identifiers:              # default: ages, dates, lsoa, age bands, sex
+///         quasi_identifiers:              # default: ages, dates, lsoa, ward, age bands, sex
 ///           - { field: lsoa, levels: [ward, local_authority] }
 ///           - { field: victim_age_band, groups: [{ 0-4: 0-17, 5-9: 0-17, 10-15: 0-17, 16-17: 0-17 }] }
 ///           - { field: incident_date, levels: [quarter, year] }
 public final class KAnonymise: Stage {
   public static let name = "k-anonymity"
-  public static let summary = "publish only records sharing their quasi-identifiers with k - 1 others"
+  public static let summary =
+    "publish only what a reader, joining the release, shares with k - 1 others"
 
   let label: String
   let k: Int
   /// The streams to protect; nil means every stream reaching the stage.
   let streamList: [String]?
-  /// The declared quasi-identifiers; nil means each stream's defaults (see `defaults(for:)`).
+  /// The declared quasi-identifiers; nil means each stream's defaults.
   let declared: [QuasiIdentifier]?
-  private let planned = Mutex<[String: [QuasiIdentifier]]>([:])
+  /// The declared pseudonym fields; nil means every text field named `*_id`.
+  let declaredPseudonyms: [String]?
+  let linkability: Linkability
   let suppressionLimit: Int
+  let linkLimit: Int?
   let areaSource: (table: String, lsoa: String, ward: String, localAuthority: String)
+  /// Whether any quasi-identifier is coarsened through the area lookup.
+  let usesAreas: Bool
+  /// Where the area lookup is declared (the stage, when it takes the defaults).
+  let areaLookupAt: SourceLocation
   let location: SourceLocation
+
+  /// What `start` resolved for each protected stream from the planned streams, in release order.
+  struct Protected: Sendable {
+    var stream: String
+    var quasiIdentifiers: [QuasiIdentifier]
+    var pseudonyms: [String]
+  }
+  private let planned = Mutex<[Protected]>([])
   private let held = Mutex<[String: [Batch]]>([:])
   private let areas = Mutex<[String: [String: String]]>([:])
 
@@ -41,6 +61,11 @@ public final class KAnonymise: Stage {
     k = reader.integer("k", default: 5, range: 2...1_000)
     streamList = reader.strings("streams")
     suppressionLimit = reader.integer("suppression_limit", default: 0, range: 0...Int.max)
+    linkLimit =
+      reader.has("link_suppression_limit")
+      ? reader.integer("link_suppression_limit", default: 0, range: 0...Int.max) : nil
+    linkability = Linkability.read(reader.node("linkable"), stage: spec.label, diagnostics: &diagnostics)
+    declaredPseudonyms = reader.strings("pseudonyms")
     var table = ("areas", "LSOA21CD", "WD24CD", "LAD24CD")
     if let node = reader.node("area_lookup") {
       var fields = ConfigReader(node, context: "'area_lookup' of stage '\(spec.label)'")
@@ -61,8 +86,9 @@ public final class KAnonymise: Stage {
     }
     declared = identifiers
     reader.finish(into: &diagnostics)
-    let usesAreas =
+    usesAreas =
       identifiers?.contains { $0.steps.contains { if case .area = $0 { true } else { false } } } ?? true
+    areaLookupAt = spec.options?["area_lookup"]?.location ?? spec.location
     if usesAreas, !spec.referenceTables.contains(table.0) {
       diagnostics.error(
         "stage '\(spec.label)' generalises areas and needs the reference table '\(table.0)'",
@@ -70,40 +96,30 @@ public final class KAnonymise: Stage {
     }
   }
 
-  /// The default quasi-identifiers of a stream, in the order they are coarsened: exact ages
-  /// (→ any), event dates (→ quarter → year), the LSOA (→ ward → local authority), age bands
-  /// (→ any) and sex (→ any). What a researcher loses first is what matters least for area
-  /// and age analyses.
-  static func defaults(for schema: Schema, at location: SourceLocation) -> [QuasiIdentifier] {
-    let names = schema.fields
-    let ages = names.filter { $0.name.hasSuffix("_age") && $0.type == .integer }
-    let dates = names.filter { $0.type == .date }
-    let areas = names.filter { $0.name == "lsoa" }
-    let bands = names.filter { $0.name.hasSuffix("_age_band") }
-    let sex = names.filter { $0.name == "sex" }
-    return ages.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
-      + dates.map {
-        QuasiIdentifier(field: $0.name, steps: [.date(.quarter), .date(.year)], location: location)
-      }
-      + areas.map {
-        QuasiIdentifier(
-          field: $0.name, steps: [.area(column: "ward"), .area(column: "local_authority")], location: location
-        )
-      }
-      + bands.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
-      + sex.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
+  /// The area lookup's LSOA, ward and local-authority columns, checked by `validate`.
+  public var referenceColumns: [ReferenceColumn] {
+    guard usesAreas else { return [] }
+    let of = "column of its area_lookup"
+    return [
+      (areaSource.lsoa, "the LSOA \(of)"), (areaSource.ward, "the ward \(of)"),
+      (areaSource.localAuthority, "the local-authority \(of)"),
+    ].map {
+      ReferenceColumn(
+        table: areaSource.table, column: $0.0, stage: label, purpose: $0.1, location: areaLookupAt)
+    }
   }
 
   public func plan(_ input: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
     resolve(input, diagnostics: &diagnostics).streams
   }
 
-  /// The streams passed on and the quasi-identifiers of each protected stream.
+  /// The streams passed on, and the quasi-identifiers and pseudonym fields of each protected
+  /// stream.
   private func resolve(_ input: StreamSchemas, diagnostics: inout Diagnostics)
-    -> (streams: StreamSchemas, chosen: [String: [QuasiIdentifier]])
+    -> (streams: StreamSchemas, chosen: [Protected])
   {
     var out = input
-    var chosen: [String: [QuasiIdentifier]] = [:]
+    var chosen: [Protected] = []
     for stream in streamList ?? input.names {
       guard let schema = input[stream] else {
         diagnostics.error(
@@ -111,8 +127,9 @@ public final class KAnonymise: Stage {
         continue
       }
       var fields = schema.fields
-      let quasiIdentifiers = declared ?? Self.defaults(for: schema, at: location)
-      chosen[stream] = quasiIdentifiers
+      let quasiIdentifiers = declared ?? QuasiIdentifier.defaults(for: schema, at: location)
+      let pseudonyms = PseudonymFields.of(schema, declared: declaredPseudonyms)
+      chosen.append(Protected(stream: stream, quasiIdentifiers: quasiIdentifiers, pseudonyms: pseudonyms))
       for identifier in quasiIdentifiers {
         guard let position = schema.position(of: identifier.field) else {
           let hint = nearest(to: identifier.field, in: schema.names).map { " (did you mean '\($0)'?)" } ?? ""
@@ -121,9 +138,26 @@ public final class KAnonymise: Stage {
             at: identifier.location)
           continue
         }
+        if pseudonyms.contains(identifier.field) {
+          diagnostics.error(
+            "stage '\(label)': field '\(identifier.field)' of stream '\(stream)' holds pseudonyms and cannot "
+              + "also be a quasi-identifier", at: identifier.location)
+        }
         fields[position].type = .string  // generalised labels are text: "E05900001", "2025-Q2"
       }
       out[stream] = Schema(fields)
+    }
+    let released = chosen.map(\.stream)
+    if case .streams(let names) = linkability {
+      for name in names where !released.contains(name) {
+        diagnostics.error(
+          "stage '\(label)': 'linkable' names stream '\(name)', which the stage does not protect",
+          at: location)
+      }
+    }
+    for name in declaredPseudonyms ?? [] where !chosen.contains(where: { $0.pseudonyms.contains(name) }) {
+      diagnostics.error(
+        "stage '\(label)': 'pseudonyms' names field '\(name)', which no protected stream has", at: location)
     }
     return (out, chosen)
   }
@@ -134,8 +168,16 @@ public final class KAnonymise: Stage {
     planned.withLock { $0 = chosen }
     held.withLock { $0 = [:] }
     areas.withLock { $0 = [:] }
+    let shared = linkability.shared(among: chosen.map(\.stream))
+    if context.run.key == nil,
+      let stream = chosen.first(where: { !shared.contains($0.stream) && !$0.pseudonyms.isEmpty })
+    {
+      throw RunError(
+        "stage '\(label)' gives stream '\(stream.stream)' pseudonyms of its own (linkable is not true for it), "
+          + "which needs the key of a 'deidentify' stage before it", at: location)
+    }
     let needed = Set(
-      chosen.values.flatMap { $0 }.flatMap { $0.steps }.compactMap { step -> String? in
+      chosen.flatMap(\.quasiIdentifiers).flatMap(\.steps).compactMap { step -> String? in
         if case .area(let column) = step { column } else { nil }
       })
     guard !needed.isEmpty else { return }
@@ -145,7 +187,7 @@ public final class KAnonymise: Stage {
     for level in needed {
       let column = try table.column(level == "ward" ? areaSource.ward : areaSource.localAuthority)
       var lookup: [String: String] = [:]
-      // Both LSOA → X and ward → X, so "local_authority" works after "ward" too.
+      // Both LSOA → X and ward → X, so "local_authority" works after "ward", and on a ward field.
       let wardColumn = try table.column(areaSource.ward)
       for row in table.rows where row.count > max(lsoa, column, wardColumn) {
         lookup[row[lsoa]] = row[column]
@@ -157,7 +199,7 @@ public final class KAnonymise: Stage {
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
-    guard planned.withLock({ $0[batch.stream] != nil }) else { return [batch] }
+    guard planned.withLock({ $0.contains { $0.stream == batch.stream } }) else { return [batch] }
     held.withLock { $0[batch.stream, default: []].append(batch) }
     return []
   }
@@ -167,22 +209,10 @@ public final class KAnonymise: Stage {
       defer { held = [:] }
       return held
     }
-    let lookups = areas.withLock { $0 }
-    let chosen = planned.withLock { $0 }
-    var out: [Batch] = []
-    for stream in batches.keys.sorted() {
-      guard let held = batches[stream], !held.isEmpty, let quasiIdentifiers = chosen[stream] else { continue }
-      let protected = try KAnonymisedStream(
-        batches: held, quasiIdentifiers: quasiIdentifiers, k: k, suppressionLimit: suppressionLimit,
-        areas: lookups)
-      context.count("k_achieved:\(stream)", protected.result.achievedK ?? 0)
-      context.count("suppressed:\(stream)", protected.result.suppressed)
-      for (identifier, level) in zip(quasiIdentifiers, protected.result.levels) {
-        context.count("level:\(stream):\(identifier.field)", level)
-      }
-      if protected.result.suppressed > 0 { context.drop(protected.result.suppressed, rule: "k-anonymity") }
-      out += protected.batches
-    }
-    return out
+    let release = KAnonymousRelease(
+      stage: label, k: k, linkability: linkability,
+      search: ReleaseSearch(k: k, suppressionLimit: suppressionLimit, linkLimit: linkLimit),
+      protected: planned.withLock { $0 }, areas: areas.withLock { $0 })
+    return try await release.publish(batches, context: context)
   }
 }

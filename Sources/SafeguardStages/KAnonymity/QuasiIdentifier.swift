@@ -83,3 +83,34 @@ struct QuasiIdentifier: Sendable {
     return field.map { QuasiIdentifier(field: $0, steps: steps, location: node.location) }
   }
 }
+
+extension QuasiIdentifier {
+  /// The default quasi-identifiers of a stream, in the order they are coarsened: exact ages
+  /// (→ any), event dates (→ quarter → year), the LSOA (→ ward → local authority), the ward
+  /// (→ local authority), age bands (→ any) and sex (→ any). What a researcher loses first is
+  /// what matters least for area and age analyses. The ward is one because `deidentify`
+  /// writes it beside the LSOA: a reader who has it does not need the LSOA.
+  static func defaults(for schema: Schema, at location: SourceLocation) -> [QuasiIdentifier] {
+    let names = schema.fields
+    let ages = names.filter { $0.name.hasSuffix("_age") && $0.type == .integer }
+    let dates = names.filter { $0.type == .date }
+    let areas = names.filter { $0.name == "lsoa" }
+    let wards = names.filter { $0.name == "ward" }
+    let bands = names.filter { $0.name.hasSuffix("_age_band") }
+    let sex = names.filter { $0.name == "sex" }
+    return ages.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
+      + dates.map {
+        QuasiIdentifier(field: $0.name, steps: [.date(.quarter), .date(.year)], location: location)
+      }
+      + areas.map {
+        QuasiIdentifier(
+          field: $0.name, steps: [.area(column: "ward"), .area(column: "local_authority")], location: location
+        )
+      }
+      + wards.map {
+        QuasiIdentifier(field: $0.name, steps: [.area(column: "local_authority")], location: location)
+      }
+      + bands.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
+      + sex.map { QuasiIdentifier(field: $0.name, steps: [.any], location: location) }
+  }
+}

@@ -1,5 +1,7 @@
 import Foundation
 import SafeguardCore
+import SafeguardDefinition
+import SafeguardStages
 
 /// A small seeded generator (SplitMix64) so that "random" test inputs are the same every run
 /// and a failure can be reproduced.
@@ -52,6 +54,28 @@ enum DeidentifyFixtures {
   static func upn(_ twelve: String) -> String {
     let check = Identifiers.upnCheckLetter(Array(twelve.utf8))!
     return String(UnicodeScalar(check)) + twelve
+  }
+
+  /// A deidentify stage from its `with:` options as YAML text, the `key:` entry marked as coming
+  /// from the environment (as the definition loader marks `${env:…}`) and replaced by `key`.
+  static func stage(
+    options text: String, key: String, onError: ErrorPolicy, referenceDate: Int32
+  ) throws -> Deidentify {
+    var node = try ConfigDocument.parse(text, file: "options.yaml")
+    if case .map(var entries, let location) = node, let index = entries.firstIndex(where: { $0.key == "key" })
+    {
+      entries[index].value = .scalar(key, style: .environment, entries[index].value.location)
+      node = .map(entries, location)
+    }
+    var diagnostics = Diagnostics()
+    var spec = StageSpec(
+      uses: "deidentify", label: "deidentify", options: node, plugin: nil, onError: onError,
+      location: SourceLocation(file: "options.yaml", line: 1))
+    spec.referenceDate = referenceDate
+    let stage = Deidentify(spec: spec, diagnostics: &diagnostics)
+    try diagnostics.check()
+    guard let stage else { throw RunError("the stage was refused") }
+    return stage
   }
 
   /// A scratch directory removed by the caller.

@@ -48,42 +48,13 @@ import Testing
         dates: [arrival]
     """
 
-  /// A valid NHS number from eight digits of `seed` (the ninth makes the check digit valid).
-  static func nhs(_ seed: Int) -> Value {
-    for last in 0..<10 {
-      let eight = String(String(seed).reversed()).padding(toLength: 6, withPad: "0", startingAt: 0)
-      let digits = Array("94\(String(eight.reversed()))\(last)".utf8).map { $0 - 48 }
-      if let check = Identifiers.nhsCheckDigit(digits) {
-        return .string(String(decoding: (digits + [check]).map { $0 + 48 }, as: UTF8.self))
-      }
-    }
-    fatalError("no valid NHS number near \(seed)")
-  }
-
-  /// A valid UPN: a check letter, then 12 digits made from `seed`.
-  static func upn(_ seed: Int) -> Value {
-    let twelve = Array(String(931_000_000_000 + seed).utf8)
-    let check = Identifiers.upnCheckLetter(twelve)!
-    return .string(String(decoding: [check] + twelve, as: UTF8.self))
-  }
+  static func nhs(_ seed: Int) -> Value { .string(DeidentifyFixtures.nhsNumber(940_000_000 + seed * 10)) }
+  static func upn(_ seed: Int) -> Value { .string(DeidentifyFixtures.upn(String(931_000_000_000 + seed))) }
 
   static func day(_ y: Int, _ m: Int, _ d: Int) -> Value { .date(CivilDate.days(year: y, month: m, day: d)!) }
 
   static func stage(_ text: String = options) throws -> Deidentify {
-    var node = try ConfigDocument.parse(text, file: "options.yaml")
-    if case .map(var entries, let location) = node, let index = entries.firstIndex(where: { $0.key == "key" })
-    {
-      entries[index].value = .scalar(key, style: .environment, entries[index].value.location)
-      node = .map(entries, location)
-    }
-    var diagnostics = Diagnostics()
-    var spec = StageSpec(
-      uses: "deidentify", label: "deidentify", options: node, plugin: nil, onError: .fail,
-      location: SourceLocation(file: "options.yaml", line: 1))
-    spec.referenceDate = reference
-    let stage = Deidentify(spec: spec, diagnostics: &diagnostics)
-    try diagnostics.check()
-    return try #require(stage)
+    try DeidentifyFixtures.stage(options: text, key: key, onError: .fail, referenceDate: reference)
   }
 
   /// Four children: Amy and Ben share a mis-keyed UPN; Cal and Cal (not twins: two children
@@ -192,6 +163,15 @@ import Testing
     #expect(linkage.ambiguous == 1)
     #expect(linkage.unlinked == 1)
     #expect(linkage.records == 5)
+  }
+
+  @Test func aRecordWithoutItsDaySkipsThePostcodeRules() async throws {
+    // Amy's birthday and current postcode, but no arrival date: which day's postcode is unknown.
+    let (out, context) = try await Self.run(emergency: [
+      [.null, Self.day(2014, 1, 2), .string("XY1 1AA"), .null]
+    ])
+    #expect(!Self.ids(out["register"], "child_id").contains(Self.ids(out["emergency"], "patient_id")[0]))
+    #expect(context.counters.counts(stage: 0).linkage["emergency"]?["patient"]?.unlinked == 1)
   }
 
   @Test func matchRulesNamingUnmappedOrUnknownFieldsAreRefusedAtTheirLine() throws {
