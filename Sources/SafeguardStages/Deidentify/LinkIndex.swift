@@ -36,7 +36,6 @@ struct LinkIndex: Sendable {
 
   private(set) var persons: [Person] = []
   private var keys: [Pseudonym: Slot] = [:]
-  private var pseudonyms: Set<Pseudonym> = []
   /// An address as written (address + postcode key) → the UPRN household it belongs to.
   private(set) var households: [Pseudonym: Pseudonym] = [:]
 
@@ -65,11 +64,21 @@ struct LinkIndex: Sendable {
   /// Adds a new person and returns its number. Its pseudonym is the one its first key gives,
   /// unless another person already has that pseudonym (the key is shared and ambiguous): then
   /// `fallback`, so that two people never share a pseudonym by accident.
+  ///
+  /// Every person's first key leads to them, and fallbacks are in a domain of their own, so a
+  /// person can have `first` as pseudonym only if `first` is already a key: no set of the
+  /// pseudonyms given is needed.
   mutating func add(_ person: Person, fallback: () -> Pseudonym) -> Int32 {
     var person = person
-    if !pseudonyms.insert(person.pseudonym).inserted {
-      person.pseudonym = fallback()
-      pseudonyms.insert(person.pseudonym)
+    if let slot = keys[person.pseudonym] {
+      let candidates: [Candidate] =
+        switch slot {
+        case .one(let one): [one]
+        case .many(let many): many
+        }
+      if candidates.contains(where: { persons[Int($0.person)].pseudonym == person.pseudonym }) {
+        person.pseudonym = fallback()
+      }
     }
     persons.append(person)
     return Int32(persons.count - 1)
