@@ -1,3 +1,5 @@
+import SafeguardCore
+
 /// A seeded pseudo-random stream: xoshiro256++ (Blackman and Vigna 2019), its state filled by
 /// SplitMix64 from a seed and a stream number.
 ///
@@ -49,19 +51,6 @@ struct RandomStream {
       while product.low < threshold { product = next().multipliedFullWidth(by: bound) }
     }
     return product.high
-  }
-}
-
-/// SplitMix64 (Steele, Lea and Flood 2014): seeds the main generator's state.
-struct SplitMix64 {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
 

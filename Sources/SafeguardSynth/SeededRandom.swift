@@ -1,16 +1,4 @@
-/// SplitMix64, used only to expand a seed into the state of a `SeededRandom` stream: it turns
-/// even neighbouring seeds into unrelated states.
-struct SplitMix64 {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+import SafeguardCore
 
 /// What a stream of random numbers is for. Each purpose and index gets its own stream, so a
 /// change to how one part is generated never shifts the numbers another part sees, and work
