@@ -43,7 +43,7 @@ let package = Package(
     // Built-in stages, one per file.
     .target(
       name: "SafeguardStages",
-      dependencies: ["SafeguardCore", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["SafeguardCore", "SafeguardSpatial", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: strict
     ),
     // The part of the Lua host that must be C: everything that raises Lua errors (longjmp).
@@ -80,7 +80,7 @@ let package = Package(
     .executableTarget(
       name: "safeguard",
       dependencies: [
-        "SafeguardRunner", "SafeguardSynth", "SafeguardStages", "SafeguardBenchmarks",
+        "SafeguardRunner", "SafeguardSynth", "SafeguardStages", "SafeguardBenchmarks", "SafeguardSpatial",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict

@@ -10,6 +10,9 @@ public enum BuiltinStages {
     }
     registry.register(Deidentify.name, summary: Deidentify.summary) { Deidentify(spec: $0, diagnostics: &$1) }
     registry.register(Overlay.name, summary: Overlay.summary) { Overlay(spec: $0, diagnostics: &$1) }
+    registry.register(HotspotStage.name, summary: HotspotStage.summary) {
+      HotspotStage(spec: $0, diagnostics: &$1)
+    }
     registry.register(KAnonymise.name, summary: KAnonymise.summary) { KAnonymise(spec: $0, diagnostics: &$1) }
     return registry
   }

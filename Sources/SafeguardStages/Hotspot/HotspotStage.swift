@@ -1,0 +1,172 @@
+import SafeguardCore
+import SafeguardSpatial
+import Synchronization
+
+/// `hotspot`: hotspot aggregation of an area table. Adds up the chosen measures and their
+/// denominator by area (optionally through a lookup to another geography), then computes for
+/// each measure the rates, intervals, funnel flags, empirical Bayes rates and spatial
+/// statistics of `safeguard hotspot`, over weights from a reference file. Emits one long
+/// stream (measure × area) and passes every stream on unchanged.
+///
+///     - uses: hotspot
+///       with:
+///         stream: overlay_areas
+///         where: { period_end: 2026-03-31 }
+///         sum_over: [age_band]
+///         measures: [toxic_trio_year]
+///         denominator: children
+///         weights: { reference: neighbours }
+///
+/// docs/hotspots.md ("The hotspot stage") describes the options.
+public final class HotspotStage: Stage {
+  public static let name = "hotspot"
+  public static let summary = "rates, funnel flags, Gi* and local Moran hotspots of an area table's measures"
+
+  let label: String
+  let options: HotspotOptions
+  private let totals = Mutex<AreaTotals?>(nil)
+
+  public init?(spec: StageSpec, diagnostics: inout Diagnostics) {
+    label = spec.label
+    guard let options = HotspotOptions(spec: spec, diagnostics: &diagnostics) else { return nil }
+    self.options = options
+  }
+
+  public var referenceColumns: [ReferenceColumn] { options.referenceColumns(stage: label) }
+
+  /// The table's area column: the option, else the area table's own geography.
+  private func areaColumn(_ schema: Schema) -> String? { options.area ?? schema.areaTable?.geography }
+
+  private var denominatorColumn: String? {
+    if case .column(let name) = options.denominator { return name }
+    return nil
+  }
+
+  public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
+    var out = streams
+    let context = "stage '\(label)'"
+    if streams[options.output] != nil {
+      diagnostics.error(
+        "\(context) makes stream '\(options.output)', which already exists", at: options.location)
+    }
+    out[options.output] = HotspotOutput.schema
+    guard let schema = streams[options.stream] else {
+      let hint = nearest(to: options.stream, in: streams.names).map { " (did you mean '\($0)'?)" } ?? ""
+      diagnostics.error(
+        "\(context) reads stream '\(options.stream)', which no input or earlier stage provides\(hint)",
+        at: options.location)
+      return out
+    }
+    func need(_ field: String, _ what: String, numeric: Bool) {
+      guard let type = schema[field]?.type else {
+        let hint = nearest(to: field, in: schema.names).map { " (did you mean '\($0)'?)" } ?? ""
+        diagnostics.error(
+          "\(context): stream '\(options.stream)' has no \(what) '\(field)'\(hint)", at: options.location)
+        return
+      }
+      if numeric, type != .integer, type != .decimal {
+        diagnostics.error(
+          "\(context): \(what) '\(field)' must be a number, not \(type)", at: options.location)
+      }
+    }
+    guard let area = areaColumn(schema) else {
+      diagnostics.error(
+        "\(context): stream '\(options.stream)' is not an area table: name its area column with 'area'",
+        at: options.location)
+      return out
+    }
+    need(area, "area column", numeric: false)
+    for measure in options.measures { need(measure, "measure", numeric: true) }
+    if let denominatorColumn { need(denominatorColumn, "denominator", numeric: true) }
+    options.filter.check(schema, stream: options.stream, context: context, diagnostics: &diagnostics)
+    for field in options.sumOver { need(field, "'sum_over' field", numeric: false) }
+    // Adding up rows of several periods would count a child once per period: every dimension
+    // but the area must be chosen by 'where' or added up on purpose.
+    if let shape = schema.areaTable {
+      let chosen = Set(options.filter.fields + options.sumOver + [area])
+      for dimension in shape.dimensions where !chosen.contains(dimension) {
+        diagnostics.error(
+          "\(context): '\(options.stream)' has a row per \(shape.dimensions.joined(separator: " × ")); choose "
+            + "'\(dimension)' with 'where' or add it up with 'sum_over'", at: options.location)
+      }
+    }
+    return out
+  }
+
+  public func start(context: StageContext) async throws {
+    totals.withLock { $0 = AreaTotals(measures: options.measures, denominator: denominatorColumn) }
+  }
+
+  public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
+    guard batch.stream == options.stream, let area = areaColumn(batch.schema) else { return [batch] }
+    let mask = options.filter.mask(batch)
+    totals.withLock { $0?.add(batch, area: area, mask: mask) }
+    return [batch]
+  }
+
+  public func finish(context: StageContext) async throws -> [Batch] {
+    guard var totals = totals.withLock({ $0 }) else { return [] }
+    let reference = context.run.reference
+    if let lookup = options.lookup {
+      let map = try Self.lookup(reference.table(lookup.table), from: lookup.from, to: lookup.to)
+      let (regrouped, unmapped) = totals.regrouped(by: map)
+      guard unmapped.isEmpty else {
+        throw RunError(
+          "stage '\(label)': \(unmapped.count) area(s) of '\(options.stream)' are not in the '\(lookup.from)' column "
+            + "of reference '\(lookup.table)' (\(unmapped.prefix(10).joined(separator: ", ")))")
+      }
+      totals = regrouped
+    }
+    let weights = try reference.weights(options.weightsReference, rule: options.weightsRule)
+    var (counts, populations, absent, unknown) = totals.aligned(to: weights.ids)
+    guard unknown.isEmpty else {
+      throw RunError(
+        "stage '\(label)': \(unknown.count) area(s) of '\(options.stream)' are not in the weights "
+          + "'\(options.weightsReference)' (\(unknown.prefix(10).joined(separator: ", "))): the weights must cover "
+          + "every area of the table")
+    }
+    if case .reference(let table, let area, let column) = options.denominator {
+      populations = try Self.populations(reference.table(table), area: area, column: column, ids: weights.ids)
+    }
+    var builders = HotspotOutput.schema.fields.map { ColumnBuilder(type: $0.type) }
+    for (index, measure) in options.measures.enumerated() {
+      let table: HotspotTable
+      do {
+        table = try await HotspotTable(
+          counts: counts[index], populations: populations, weights: weights, options: options.analysis)
+      } catch {
+        throw RunError("stage '\(label)', measure '\(measure)': \(error)")
+      }
+      HotspotOutput.append(measure: measure, table: table, to: &builders)
+      context.count("\(measure).hot_spots", table.rows.count { $0.spatial.hotspotClass == .hotSpot })
+      context.count("\(measure).without_rate", table.analysis.missing)
+    }
+    context.count("areas", weights.count)
+    context.count("areas_absent_from_table", absent)
+    context.count("rows_added", totals.rows)
+    if totals.withoutArea > 0 { context.count("rows_without_area", totals.withoutArea) }
+    return [HotspotOutput.batch(stream: options.output, builders: builders)]
+  }
+
+  static func lookup(_ table: ReferenceTable, from: String, to: String) throws(RunError) -> [String: String] {
+    let (fromAt, toAt) = (try table.column(from), try table.column(to))
+    var map: [String: String] = [:]
+    for row in table.rows where row.count > max(fromAt, toAt) { map[row[fromAt]] = row[toAt] }
+    return map
+  }
+
+  /// The denominator of each area of the weights from a reference table (rows of one area are
+  /// added up); an area without a row, or with a value that is not a number, has none.
+  static func populations(_ table: ReferenceTable, area: String, column: String, ids: [String])
+    throws(RunError)
+    -> [Double?]
+  {
+    let (areaAt, valueAt) = (try table.column(area), try table.column(column))
+    var totals: [String: Double?] = [:]
+    for row in table.rows where row.count > max(areaAt, valueAt) {
+      let value = Double(row[valueAt].trimmingCharacters(in: .whitespaces))
+      totals[row[areaAt]] = totals[row[areaAt], default: 0].flatMap { total in value.map { total + $0 } }
+    }
+    return ids.map { totals[$0] ?? nil }
+  }
+}
