@@ -23,6 +23,12 @@ public protocol AttachedPlugin: Sendable {
   /// Throws `PluginCallError`, and for a result that is not a table of names to values.
   func call(_ hook: String, record: [(name: String, value: Value)], origin: SourceLocation?) throws
     -> [String: Value]
+
+  /// Calls a hook with one record as a table and the hook's `ctx`, and returns its first result
+  /// as one value (`.null` for nil), such as the area code an `area(rec, ctx)` hook gives.
+  /// Throws `PluginCallError`, and for a table or function returned.
+  func callForValue(_ hook: String, record: [(name: String, value: Value)], origin: SourceLocation?) throws
+    -> Value
 }
 
 /// A hook of an attached plugin failed; the message names the plugin file and line, the hook

@@ -99,4 +99,34 @@ struct LuaAttachedPlugin: AttachedPlugin {
       }
     }
   }
+
+  func callForValue(_ hook: String, record: [(name: String, value: Value)], origin: SourceLocation?) throws
+    -> Value
+  {
+    try slot.withLock { worker throws(PluginCallError) -> Value in
+      do throws(PluginError) {
+        try worker.recoverIfSpent()
+        let table = LuaValue.table(
+          Dictionary(
+            record.map { (LuaValue.string($0.name), LuaValue($0.value)) }, uniquingKeysWith: { a, _ in a }))
+        let results = try worker.plugin.call(
+          hook, [.value(table), .reference(worker.context.table)], origin: origin)
+        switch results.first ?? .nil {
+        case .nil: return .null
+        case .string(let text): return .string(text)
+        case .integer(let number): return .integer(number)
+        case .number(let number): return .decimal(number)
+        case .boolean(let flag): return .boolean(flag)
+        default:
+          throw PluginError(
+            kind: .badReturn, plugin: worker.plugin.path, hook: hook, origin: origin,
+            message: "the '\(hook)' hook must return a value or nil, not a table or function")
+        }
+      } catch {
+        // The record crossed as a plain table: mask its values here, as record hooks do.
+        throw PluginCallError(
+          Scrubber.scrub(error, arguments: record.map { .sensitive($0.value) }).description)
+      }
+    }
+  }
 }

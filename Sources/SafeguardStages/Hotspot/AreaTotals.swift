@@ -22,12 +22,14 @@ struct AreaTotals: Sendable {
     counts = measures.map { _ in [] }
   }
 
-  mutating func add(_ batch: Batch, area: String, mask: [Bool]) {
+  /// Adds the rows `mask` selects, each under its area code: the `area` column's, or the code
+  /// `codes` gives for the row (an `area(rec, ctx)` hook's; nil leaves the row out).
+  mutating func add(_ batch: Batch, area: String, mask: [Bool], codes given: [String?]? = nil) {
     guard let areaColumn = batch.column(area) else { return }
     let measureColumns = measures.map { batch.column($0) }
     let denominatorColumn = denominator.flatMap { batch.column($0) }
     for row in 0..<batch.count where mask[row] {
-      let code = areaColumn.value(at: row).description
+      let code = given.map { $0[row] ?? "" } ?? areaColumn.value(at: row).description
       guard !code.isEmpty else {
         withoutArea += 1
         continue

@@ -24,10 +24,35 @@ public final class HotspotStage: Stage {
 
   let label: String
   let options: HotspotOptions
-  private let totals = Mutex<AreaTotals?>(nil)
+  let plugin: String?
+  let plugins: (any PluginProvider)?
+  let policy: ErrorPolicy
+  private struct State {
+    var totals: AreaTotals?
+    var areaHook: (any AttachedPlugin)?
+    var hookCalls = HookCalls()
+    var leftOutByHook = 0
+  }
+  private let state = Mutex(State())
 
   public init?(spec: StageSpec, diagnostics: inout Diagnostics) {
     label = spec.label
+    plugin = spec.plugin
+    plugins = spec.plugins
+    policy = spec.onError
+    // An `area(rec, ctx)` hook gives each row's area code (a geography no lookup table holds).
+    if let path = spec.plugin {
+      if let provider = spec.plugins {
+        if let hooks = provider.check(path, at: spec.location, diagnostics: &diagnostics),
+          !hooks.contains("area")
+        {
+          diagnostics.error(
+            "plugin \(path) has no area hook, which stage '\(spec.label)' calls", at: spec.location)
+        }
+      } else {
+        diagnostics.error("stage '\(spec.label)' cannot run plugin \(path) here", at: spec.location)
+      }
+    }
     guard let options = HotspotOptions(spec: spec, diagnostics: &diagnostics) else { return nil }
     self.options = options
   }
@@ -94,18 +119,60 @@ public final class HotspotStage: Stage {
   }
 
   public func start(context: StageContext) async throws {
-    totals.withLock { $0 = AreaTotals(measures: options.measures, denominator: denominatorColumn) }
+    let hook = try plugin.flatMap { path in try plugins.map { try $0.start(path, context: context) } }
+    let fresh = State(
+      totals: AreaTotals(measures: options.measures, denominator: denominatorColumn), areaHook: hook)
+    state.withLock { $0 = fresh }
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
     guard batch.stream == options.stream, let area = areaColumn(batch.schema) else { return [batch] }
     let mask = options.filter.mask(batch)
-    totals.withLock { $0?.add(batch, area: area, mask: mask) }
+    let hook = state.withLock { $0.areaHook }
+    let codes = try hook.map { try areaCodes(batch, mask: mask, hook: $0) }
+    state.withLock { $0.totals?.add(batch, area: area, mask: mask, codes: codes) }
     return [batch]
   }
 
+  /// Each selected row's area code from the plugin's `area(rec, ctx)` hook: text, or nil to
+  /// leave the row out. A failed call stops the run under `on_error: fail`; otherwise the row
+  /// is left out and the failure judged with the run's other hook failures (`HookCalls`).
+  private func areaCodes(_ batch: Batch, mask: [Bool], hook: any AttachedPlugin) throws -> [String?] {
+    var codes = [String?](repeating: nil, count: batch.count)
+    var calls = HookCalls()
+    var leftOut = 0
+    for row in 0..<batch.count where mask[row] {
+      do {
+        switch try hook.callForValue("area", record: batch.record(at: row), origin: nil) {
+        case .null: leftOut += 1
+        case .string(let code) where !code.isEmpty: codes[row] = code
+        case .integer(let number): codes[row] = String(number)
+        default:
+          throw PluginCallError(
+            "plugin \(plugin ?? ""): the area hook must return an area code (text) or nil")
+        }
+        calls.succeeded()
+      } catch {
+        guard policy != .fail else { throw RunError("stage '\(label)': \(error)") }
+        calls.failed("\(error)")
+      }
+    }
+    state.withLock {
+      $0.hookCalls.add(calls)
+      $0.leftOutByHook += leftOut
+    }
+    return codes
+  }
+
   public func finish(context: StageContext) async throws -> [Batch] {
-    guard var totals = totals.withLock({ $0 }) else { return [] }
+    let (held, hook, calls, leftOut) = state.withLock {
+      ($0.totals, $0.areaHook, $0.hookCalls, $0.leftOutByHook)
+    }
+    if hook != nil {
+      context.report(hook: "area", calls)
+      context.count("rows_left_out_by_area_hook", leftOut)
+    }
+    guard var totals = held else { return [] }
     let reference = context.run.reference
     if let lookup = options.lookup {
       let map = try Self.lookup(reference.table(lookup.table), from: lookup.from, to: lookup.to)

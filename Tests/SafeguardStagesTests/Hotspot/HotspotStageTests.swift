@@ -46,7 +46,9 @@ import Testing
     return rows
   }
 
-  static func stage(_ options: String, folder: String) throws -> (HotspotStage, ReferenceTables) {
+  static func stage(_ options: String, folder: String, plugins: (any PluginProvider)? = nil) throws -> (
+    HotspotStage, ReferenceTables
+  ) {
     let gal = "5\nW1 1\nW2\nW2 2\nW1 W3\nW3 2\nW2 W4\nW4 1\nW3\nW5 0\n\n"
     try gal.write(toFile: folder + "/wards.gal", atomically: true, encoding: .utf8)
     var lookup = "LSOA,WARD\n"
@@ -54,8 +56,9 @@ import Testing
     try lookup.write(toFile: folder + "/lookup.csv", atomically: true, encoding: .utf8)
     var spec = StageSpec(
       uses: "hotspot", label: "hotspot", options: try ConfigDocument.parse(options, file: "h.yaml"),
-      plugin: nil,
+      plugin: plugins == nil ? nil : "wards.lua",
       onError: .quarantine, location: SourceLocation(file: "h.yaml", line: 1))
+    spec.plugins = plugins
     spec.referenceTables = ["neighbours", "lookup"]
     spec.referenceFormats = ["neighbours": .gal, "lookup": .csv]
     var diagnostics = Diagnostics()
@@ -84,6 +87,75 @@ import Testing
     weights: { reference: neighbours }
     permutations: 99
     """
+
+  /// An `area(rec, ctx)` hook that gives each row its ward: the LSOA code without its last
+  /// letter (W1a → W1), as the lookup table does; or fails for W4's rows.
+  struct WardHook: PluginProvider, AttachedPlugin {
+    var failForW4 = false
+
+    func check(_ path: String, at location: SafeguardCore.SourceLocation?, diagnostics: inout Diagnostics)
+      -> Set<String>?
+    { ["area"] }
+    func start(_ path: String, context: StageContext) throws -> any AttachedPlugin { self }
+    func call(
+      _ hook: String, _ arguments: [Value], sensitive: Set<Int>, origin: SafeguardCore.SourceLocation?
+    )
+      throws -> Value
+    { .null }
+    func call(_ hook: String, record: [(name: String, value: Value)], origin: SafeguardCore.SourceLocation?)
+      throws -> [String: Value]
+    { [:] }
+    func callForValue(
+      _ hook: String, record: [(name: String, value: Value)], origin: SafeguardCore.SourceLocation?
+    ) throws -> Value {
+      #expect(hook == "area")
+      guard case .string(let lsoa)? = record.first(where: { $0.name == "lsoa" })?.value else { return .null }
+      if failForW4, lsoa.hasPrefix("W4") { throw PluginCallError("wards.lua:2: no ward for this area") }
+      return .string(String(lsoa.dropLast()))
+    }
+  }
+
+  static func run(_ stage: HotspotStage, _ reference: ReferenceTables) async throws -> (
+    table: Batch, counts: StageCounts
+  ) {
+    let base = try TestRun.context()
+    let context = RunContext(runID: "test", logger: base.logger, output: base.output, reference: reference)
+    var pipeline = try InMemoryPipeline(
+      [stage], inputs: StreamSchemas([("areas", Self.areas)]), context: context)
+    try await pipeline.push(TestRun.batch("areas", Self.areas, Self.rows()))
+    let out = try await pipeline.finish()
+    return (try #require(out["hotspots"]), context.counters.counts(stage: 0))
+  }
+
+  @Test func anAreaHookGivesTheSameWardsAsTheLookup() async throws {
+    let folder = try CLIFolder.make()
+    let (byLookup, reference) = try Self.stage(Self.options, folder: folder)
+    let withoutLookup = Self.options.replacingOccurrences(
+      of: "geography: { reference: lookup, from: LSOA, to: WARD }\n", with: "")
+    let (byHook, _) = try Self.stage(withoutLookup, folder: folder, plugins: WardHook())
+    let expected = try await Self.run(byLookup, reference).table
+    let (table, counts) = try await Self.run(byHook, reference)
+    for name in ["area_code", "count", "population", "rate_per_1000", "lisa_i", "gi_star_z", "hotspot_class"]
+    {
+      #expect(
+        (0..<table.count).map { table.value(name, at: $0) }
+          == (0..<expected.count).map { expected.value(name, at: $0) }, "\(name)")
+    }
+    #expect(counts.hooks["area"]?.calls == 16, "one call per row of the chosen period")
+    #expect(counts.hooks["area"]?.failed == 0)
+  }
+
+  @Test func aFailingAreaHookLeavesTheRowOutAndIsJudgedWithTheRunsHookFailures() async throws {
+    let folder = try CLIFolder.make()
+    let options = Self.options.replacingOccurrences(
+      of: "geography: { reference: lookup, from: LSOA, to: WARD }\n", with: "")
+    let (stage, reference) = try Self.stage(options, folder: folder, plugins: WardHook(failForW4: true))
+    let (table, counts) = try await Self.run(stage, reference)
+    let hook = try #require(counts.hooks["area"])
+    #expect((hook.calls, hook.failed) == (16, 4), "W4's four rows")
+    #expect(hook.firstFailure?.contains("wards.lua:2") == true)
+    #expect(table.value("count", at: 3) == .null, "W4 has no rows left: missing, not 0")
+  }
 
   @Test func wardRatesAndSpatialStatisticsMatchTheHandWorkedAnswer() async throws {
     let folder = try CLIFolder.make()

@@ -72,6 +72,11 @@ import Testing
     ) throws -> Value {
       .null
     }
+    func callForValue(
+      _ hook: String, record: [(name: String, value: Value)], origin: SafeguardCore.SourceLocation?
+    ) throws -> Value {
+      .null
+    }
     func call(_ hook: String, record: [(name: String, value: Value)], origin: SafeguardCore.SourceLocation?)
       throws
       -> [String: Value]
