@@ -60,7 +60,7 @@ public struct OverlayBenchmark: Sendable {
       into: folder + "/data", options: SyntheticAuthority.Options(children: children, seed: 1))
     let key = folder + "/bench.key"
     let bytes = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-    FileManager.default.createFile(
+    _ = FileManager.default.createFile(
       atPath: key, contents: Data(bytes.utf8), attributes: [.posixPermissions: 0o600])
     let overrides = ["data": folder + "/data", "key_file": key, "out": folder + "/out"]
 

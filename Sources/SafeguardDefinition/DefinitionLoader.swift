@@ -84,7 +84,6 @@ public struct DefinitionLoader {
       maxQuarantine: maxQuarantine, referenceDate: referenceDate, reference: reference, inputs: inputs,
       stages: stages, outputs: outputs)
     return (definition, diagnostics)
-    return (definition, diagnostics)
   }
 
   /// The definition's hash, covering its included files: the file's own SHA-256 when it

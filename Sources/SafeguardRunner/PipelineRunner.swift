@@ -53,7 +53,7 @@ public struct PipelineRunner: Sendable {
       record.status = .succeeded
     } catch {
       record.status = .failed
-      record.failure = (error as? any CustomStringConvertible)?.description ?? "\(error)"
+      record.failure = "\(error)"
     }
     progress.stop()
     do {

@@ -62,7 +62,7 @@ public enum ReleaseChecker {
     // Standard error goes to a file, so neither stream can fill a pipe and block the child.
     let errPath = FileManager.default.temporaryDirectory.appendingPathComponent(
       "checker-\(UUID().uuidString).err")
-    FileManager.default.createFile(atPath: errPath.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: errPath) }
     let err = try FileHandle(forWritingTo: errPath)
     let out = Pipe()

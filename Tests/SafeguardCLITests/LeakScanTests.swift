@@ -68,7 +68,7 @@ import Testing
     let enumerator = FileManager.default.enumerator(atPath: folder + "/out")!
     for case let path as String in enumerator {
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(atPath: folder + "/out/" + path, isDirectory: &isDirectory)
+      _ = FileManager.default.fileExists(atPath: folder + "/out/" + path, isDirectory: &isDirectory)
       if !isDirectory.boolValue {
         texts.append((path, try String(contentsOfFile: folder + "/out/" + path, encoding: .utf8)))
       }

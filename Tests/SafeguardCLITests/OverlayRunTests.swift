@@ -76,7 +76,7 @@ import Testing
     var texts: [(String, String)] = [("stdout", run.stdout), ("stderr", run.stderr)]
     for case let path as String in FileManager.default.enumerator(atPath: run.out)! {
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(atPath: run.out + "/" + path, isDirectory: &isDirectory)
+      _ = FileManager.default.fileExists(atPath: run.out + "/" + path, isDirectory: &isDirectory)
       if !isDirectory.boolValue {
         texts.append((path, try String(contentsOfFile: run.out + "/" + path, encoding: .utf8)))
       }
