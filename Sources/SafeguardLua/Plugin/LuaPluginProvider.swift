@@ -39,17 +39,7 @@ struct LuaAttachedPlugin: AttachedPlugin {
           arguments.enumerated().map { sensitive.contains($0) ? .sensitive($1) : .value(LuaValue($1)) }
           + [.reference(worker.context.table)]
         let results = try worker.plugin.call(hook, passed, origin: origin)
-        switch results.first ?? .nil {
-        case .nil: return .null
-        case .string(let text): return .string(text)
-        case .integer(let number): return .integer(number)
-        case .number(let number): return .decimal(number)
-        case .boolean(let flag): return .boolean(flag)
-        default:
-          throw PluginError(
-            kind: .badReturn, plugin: worker.plugin.path, hook: hook, origin: origin,
-            message: "the '\(hook)' hook must return a value or nil, not a table or function")
-        }
+        return try Self.value(results.first ?? .nil, plugin: worker.plugin.path, hook: hook, origin: origin)
       } catch {
         throw PluginCallError(error.description)
       }
@@ -62,9 +52,7 @@ struct LuaAttachedPlugin: AttachedPlugin {
     try slot.withLock { worker throws(PluginCallError) -> [String: Value] in
       do throws(PluginError) {
         try worker.recoverIfSpent()
-        let table = LuaValue.table(
-          Dictionary(
-            record.map { (LuaValue.string($0.name), LuaValue($0.value)) }, uniquingKeysWith: { a, _ in a }))
+        let table = Self.table(record)
         let results = try worker.plugin.call(
           hook, [.value(table), .reference(worker.context.table)], origin: origin)
         let path = worker.plugin.path
@@ -106,27 +94,39 @@ struct LuaAttachedPlugin: AttachedPlugin {
     try slot.withLock { worker throws(PluginCallError) -> Value in
       do throws(PluginError) {
         try worker.recoverIfSpent()
-        let table = LuaValue.table(
-          Dictionary(
-            record.map { (LuaValue.string($0.name), LuaValue($0.value)) }, uniquingKeysWith: { a, _ in a }))
+        let table = Self.table(record)
         let results = try worker.plugin.call(
           hook, [.value(table), .reference(worker.context.table)], origin: origin)
-        switch results.first ?? .nil {
-        case .nil: return .null
-        case .string(let text): return .string(text)
-        case .integer(let number): return .integer(number)
-        case .number(let number): return .decimal(number)
-        case .boolean(let flag): return .boolean(flag)
-        default:
-          throw PluginError(
-            kind: .badReturn, plugin: worker.plugin.path, hook: hook, origin: origin,
-            message: "the '\(hook)' hook must return a value or nil, not a table or function")
-        }
+        return try Self.value(results.first ?? .nil, plugin: worker.plugin.path, hook: hook, origin: origin)
       } catch {
         // The record crossed as a plain table: mask its values here, as record hooks do.
         throw PluginCallError(
           Scrubber.scrub(error, arguments: record.map { .sensitive($0.value) }).description)
       }
+    }
+  }
+
+  /// A record as the Lua table a hook receives: field name → value.
+  private static func table(_ record: [(name: String, value: Value)]) -> LuaValue {
+    .table(
+      Dictionary(
+        record.map { (LuaValue.string($0.name), LuaValue($0.value)) }, uniquingKeysWith: { a, _ in a }))
+  }
+
+  /// A hook's first result as one value; a table or function is a bad return.
+  private static func value(_ result: LuaValue, plugin: String, hook: String, origin: SourceLocation?)
+    throws(PluginError) -> Value
+  {
+    switch result {
+    case .nil: return .null
+    case .string(let text): return .string(text)
+    case .integer(let number): return .integer(number)
+    case .number(let number): return .decimal(number)
+    case .boolean(let flag): return .boolean(flag)
+    default:
+      throw PluginError(
+        kind: .badReturn, plugin: plugin, hook: hook, origin: origin,
+        message: "the '\(hook)' hook must return a value or nil, not a table or function")
     }
   }
 }
