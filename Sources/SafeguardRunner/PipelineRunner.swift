@@ -78,7 +78,7 @@ public struct PipelineRunner: Sendable {
   }
 
   /// Pieces of input read ahead of the stages, at most (a piece is usually a batch).
-  static let readAhead = 6
+  public static let readAhead = 6
 
   private func execute(
     driver: StageDriver, context: RunContext, progress: Progress, record: inout RunRecord
