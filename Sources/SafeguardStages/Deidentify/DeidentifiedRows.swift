@@ -68,6 +68,8 @@ struct RowDeidentifier: Sendable {
         values: RowValues(PersonLinker.Columns(rule, batch, postcodeFallback: fallback)), rules: rule.match,
         hasher: hasher)
       let dateOfBirth = batch.column(rule.dateOfBirth ?? "")
+      // Links per rule position, named once at the end rather than per record.
+      var linkedByPosition = [Int](repeating: 0, count: rule.match.count)
       out.persons[role].reserveCapacity(range.count)
       for row in range {
         keys.values.move(to: row)
@@ -81,12 +83,16 @@ struct RowDeidentifier: Sendable {
         } else {
           let resolution = PersonLinker.resolve(
             &keys, rules: rule.match, index: index, counts: &out.linkage[role])
+          if case .linked(_, let position) = resolution { linkedByPosition[position] += 1 }
           out.persons[role].append(pseudonym(&keys, rule: rule, resolution, index, &out.linkage[role]))
         }
         let age = referenceDate.flatMap { reference in
           dateOfBirth?.day(at: row).flatMap { AgeBands.age(dateOfBirth: $0, at: reference) }
         }
         out.ages[role].append(age)
+      }
+      for (position, n) in linkedByPosition.enumerated() where n > 0 {
+        out.linkage[role].linkedByRule[rule.match[position].name, default: 0] += n
       }
       invalidNHSNumbers += keys.values.invalidNHSNumbers
       invalidUPNs += keys.values.invalidUPNs
@@ -109,15 +115,13 @@ struct RowDeidentifier: Sendable {
     return out
   }
 
-  /// A non-register record's pseudonym, counted under how it was resolved.
+  /// A non-register record's pseudonym, counted under how it was resolved (links are counted
+  /// by the caller).
   private func pseudonym(
     _ keys: inout LazyRecordKeys, rule: PersonRule, _ resolution: PersonLinker.Resolution, _ index: LinkIndex,
     _ counts: inout LinkageCounts
   ) -> Pseudonym? {
-    if case .linked(let person, let position) = resolution {
-      counts.linkedByRule[rule.match[position].name, default: 0] += 1
-      return index.persons[Int(person)].pseudonym
-    }
+    if case .linked(let person, _) = resolution { return index.persons[Int(person)].pseudonym }
     let own = linker.ownPseudonym(&keys, rules: rule.match.count, resolution: resolution)
     switch resolution {
     case _ where own == nil: counts.withoutIdentifier += 1
@@ -160,7 +164,7 @@ struct RowDeidentifier: Sendable {
         // only the address (the police) reaches the same household.
         if isRegister, let byAddress { out.addressLinks.append((byAddress, pseudonym)) }
       } else if let byAddress {
-        if let linked = index.households[byAddress] {
+        if let linked = index.household(ofAddress: byAddress) {
           out.households.append(linked)
           out.counts["households_linked_through_register", default: 0] += 1
         } else {

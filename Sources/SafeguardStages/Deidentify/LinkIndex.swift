@@ -35,16 +35,19 @@ struct LinkIndex: Sendable {
   }
 
   private(set) var persons: [Person] = []
-  private var keys: [Pseudonym: Slot] = [:]
+  private var keys = HashedKeyMap<Slot>()
   /// An address as written (address + postcode key) → the UPRN household it belongs to.
-  private(set) var households: [Pseudonym: Pseudonym] = [:]
+  private var addressHouseholds = HashedKeyMap<Pseudonym>()
 
-  var isEmpty: Bool { persons.isEmpty && households.isEmpty }
+  /// The UPRN household a register tied an address (address + postcode key) to.
+  func household(ofAddress address: Pseudonym) -> Pseudonym? { addressHouseholds[address.value] }
+
+  var isEmpty: Bool { persons.isEmpty && addressHouseholds.isEmpty }
 
   /// The distinct people a key leads to. With a day, only those it held for on that day;
   /// without, only those it holds for now (a register's current postcode, an open spell).
   func people(for key: Pseudonym, on day: Int32?) -> [Int32] {
-    guard let slot = keys[key] else { return [] }
+    guard let slot = keys[key.value] else { return [] }
     guard case .many(let candidates) = slot else {
       guard case .one(let only) = slot, holds(only, on: day) else { return [] }
       return [only.person]
@@ -70,7 +73,7 @@ struct LinkIndex: Sendable {
   /// pseudonyms given is needed.
   mutating func add(_ person: Person, fallback: () -> Pseudonym) -> Int32 {
     var person = person
-    if let slot = keys[person.pseudonym] {
+    if let slot = keys[person.pseudonym.value] {
       let candidates: [Candidate] =
         switch slot {
         case .one(let one): [one]
@@ -87,15 +90,16 @@ struct LinkIndex: Sendable {
   /// Records that `key` leads to `person` for the given days.
   mutating func link(_ key: Pseudonym, to person: Int32, from: Int32 = .min, to: Int32 = .max) {
     let candidate = Candidate(person: person, from: from, to: to)
-    switch keys[key] {
-    case nil: keys[key] = .one(candidate)
+    let (position, inserted) = keys.insert(key.value, .one(candidate))
+    guard !inserted else { return }
+    switch keys[position: position] {
     case .one(let existing):
-      if existing != candidate { keys[key] = .many([existing, candidate]) }
+      if existing != candidate { keys[position: position] = .many([existing, candidate]) }
     case .many(var existing):
       guard !existing.contains(candidate) else { return }
-      keys[key] = nil  // take ownership so the append does not copy
+      keys[position: position] = .one(candidate)  // take ownership so the append does not copy
       existing.append(candidate)
-      keys[key] = .many(existing)
+      keys[position: position] = .many(existing)
     }
   }
 
@@ -113,6 +117,6 @@ struct LinkIndex: Sendable {
 
   /// The first household an address was seen with keeps it: a shared address never re-points.
   mutating func linkAddress(_ address: Pseudonym, to household: Pseudonym) {
-    if households[address] == nil { households[address] = household }
+    addressHouseholds.insert(address.value, household)
   }
 }

@@ -39,13 +39,19 @@ extension LinkIndex {
     let positions = rule.match.map { indexRules.firstIndex(of: $0)! }
     var pseudonyms: [Pseudonym?] = []
     pseudonyms.reserveCapacity(rows.count)
+    var linkedByPosition = [Int](repeating: 0, count: rule.match.count)
+    defer {
+      for (position, n) in linkedByPosition.enumerated() where n > 0 {
+        counts.linkedByRule[rule.match[position].name, default: 0] += n
+      }
+    }
     for row in rows {
       var keys = PrecomputedKeys(row: row, positions: positions)
       let resolution = PersonLinker.resolve(&keys, rules: rule.match, index: self, counts: &counts)
       let person: Int32
       if case .linked(let found, let position) = resolution {
         person = found
-        counts.linkedByRule[rule.match[position].name, default: 0] += 1
+        linkedByPosition[position] += 1
         complete(person, nhsNumber: row.nhsNumber, upn: row.upn, values: row.values)
       } else if let first = positions.lazy.compactMap({ row.keys[$0] }).first {
         person = add(
