@@ -107,7 +107,7 @@ struct RowDeidentifier: Sendable {
     if let areaField = rules.area, let areas {
       let postcode = batch.column(areaField)
       for row in range {
-        let found = postcode?.text(at: row).flatMap { areas.areas(of: $0) }
+        let found = postcode?.withTextBytes(at: row) { areas.areas(of: $0) } ?? nil
         if found == nil { out.counts["postcodes_unmatched", default: 0] += 1 }
         out.areas.append(found)
       }
@@ -149,15 +149,24 @@ struct RowDeidentifier: Sendable {
     let uprn = household.uprn.flatMap { batch.column($0) }
     let address = household.address.flatMap { batch.column($0) }
     let postcode = household.postcode.flatMap { batch.column($0) }
+    // The household address key (`IdentifierNormaliser.householdAddressKey`) and the UPRN,
+    // built in one reused buffer.
+    var key: [UInt8] = []
+    key.reserveCapacity(128)
+    let separator = IdentifierNormaliser.keySeparator.utf8.first!
     for row in range {
-      let addressKey = address?.text(at: row).flatMap { line in
-        postcode?.text(at: row).flatMap {
-          IdentifierNormaliser.householdAddressKey(address: line, postcode: $0)
-        }
-      }
-      let byAddress = addressKey.map { hasher.pseudonym(domain: .householdAddress, $0) }
-      if let raw = uprn?.text(at: row), let value = IdentifierNormaliser.uprn(raw) {
-        let pseudonym = hasher.pseudonym(domain: .householdUPRN, value)
+      key.removeAll(keepingCapacity: true)
+      let hasAddress =
+        address?.withTextBytes(at: row) { IdentifierBytes.address($0, into: &key) } == true
+        && {
+          key.append(separator); return true
+        }()
+        && postcode?.withTextBytes(at: row) { IdentifierBytes.postcode($0, into: &key) } == true
+      let byAddress =
+        hasAddress ? key.withUnsafeBufferPointer { hasher.pseudonym(domain: .householdAddress, $0) } : nil
+      key.removeAll(keepingCapacity: true)
+      if uprn?.withTextBytes(at: row, { IdentifierBytes.uprn($0, into: &key) }) == true {
+        let pseudonym = key.withUnsafeBufferPointer { hasher.pseudonym(domain: .householdUPRN, $0) }
         out.households.append(pseudonym)
         out.counts["households_by_uprn", default: 0] += 1
         // A register row ties the address as written to its UPRN, so an extract that knows
