@@ -15,7 +15,7 @@ struct LinkIndex: Sendable {
     var nhsNumber: Pseudonym?
     var upn: Pseudonym?
     /// Kept for a register with spells, whose rows carry a postcode but not the rest of a key.
-    var values: [IdentifierField: String] = [:]
+    var values = IdentifierValues()
   }
 
   /// A person a key leads to, for the days the key holds (a postcode in an address spell);
@@ -105,14 +105,12 @@ struct LinkIndex: Sendable {
 
   /// Fills in strong identifiers and values a person's first row lacked.
   mutating func complete(
-    _ person: Int32, nhsNumber: Pseudonym?, upn: Pseudonym?, values: [IdentifierField: String]
+    _ person: Int32, nhsNumber: Pseudonym?, upn: Pseudonym?, values: IdentifierValues
   ) {
     let index = Int(person)
     if persons[index].nhsNumber == nil { persons[index].nhsNumber = nhsNumber }
     if persons[index].upn == nil { persons[index].upn = upn }
-    for (field, value) in values where persons[index].values[field] == nil {
-      persons[index].values[field] = value
-    }
+    persons[index].values.complete(from: values)
   }
 
   /// The first household an address was seen with keeps it: a shared address never re-points.

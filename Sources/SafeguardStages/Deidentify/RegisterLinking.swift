@@ -7,10 +7,49 @@ struct RegisterKeys: Sendable {
   var nhsNumber: Pseudonym?
   var upn: Pseudonym?
   /// Normalised identifier values, kept when a register with spells needs them.
-  var values: [IdentifierField: String] = [:]
+  var values = IdentifierValues()
   /// The days the row holds (a spell), for keys with a postcode.
   var from: Int32 = .min
   var to: Int32 = .max
+}
+
+/// Normalised identifier values by field, held inline: a register row keeps up to four (a
+/// spell's keys need the person's names and date of birth), and a dictionary per row cost
+/// more than the rest of the row's linking.
+struct IdentifierValues: Sendable {
+  private var forename, surname, dateOfBirth, postcode, nhsNumber, upn, localID: String?
+
+  subscript(field: IdentifierField) -> String? {
+    get {
+      switch field {
+      case .forename: forename
+      case .surname: surname
+      case .dateOfBirth: dateOfBirth
+      case .postcode: postcode
+      case .nhsNumber: nhsNumber
+      case .upn: upn
+      case .localID: localID
+      }
+    }
+    set {
+      switch field {
+      case .forename: forename = newValue
+      case .surname: surname = newValue
+      case .dateOfBirth: dateOfBirth = newValue
+      case .postcode: postcode = newValue
+      case .nhsNumber: nhsNumber = newValue
+      case .upn: upn = newValue
+      case .localID: localID = newValue
+      }
+    }
+  }
+
+  /// Fills in the fields `self` lacks from `other`.
+  mutating func complete(from other: IdentifierValues) {
+    for field in IdentifierField.allCases where self[field] == nil {
+      if let value = other[field] { self[field] = value }
+    }
+  }
 }
 
 /// A register row's precomputed keys as the linker asks for them.
