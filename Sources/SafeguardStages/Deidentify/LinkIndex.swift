@@ -46,17 +46,46 @@ struct LinkIndex: Sendable {
 
   /// The distinct people a key leads to. With a day, only those it held for on that day;
   /// without, only those it holds for now (a register's current postcode, an open spell).
-  func people(for key: Pseudonym, on day: Int32?) -> [Int32] {
-    guard let slot = keys[key.value] else { return [] }
+  func people(for key: Pseudonym, on day: Int32?) -> People {
+    guard let slot = keys[key.value] else { return People() }
     guard case .many(let candidates) = slot else {
-      guard case .one(let only) = slot, holds(only, on: day) else { return [] }
-      return [only.person]
+      guard case .one(let only) = slot, holds(only, on: day) else { return People() }
+      return People(first: only.person)
     }
-    var found: [Int32] = []
-    for candidate in candidates where holds(candidate, on: day) && !found.contains(candidate.person) {
-      found.append(candidate.person)
-    }
+    var found = People()
+    for candidate in candidates where holds(candidate, on: day) { found.add(candidate.person) }
     return found
+  }
+
+  /// The people a key leads to: most keys lead to one, held without an array.
+  struct People: Sequence {
+    private(set) var first: Int32?
+    private var rest: [Int32] = []
+
+    init(first: Int32? = nil) { self.first = first }
+
+    var isEmpty: Bool { first == nil }
+
+    mutating func add(_ person: Int32) {
+      guard let first else {
+        self.first = person
+        return
+      }
+      if person != first && !rest.contains(person) { rest.append(person) }
+    }
+
+    func makeIterator() -> Iterator { Iterator(people: self) }
+
+    struct Iterator: IteratorProtocol {
+      let people: People
+      var position = -1
+
+      mutating func next() -> Int32? {
+        defer { position += 1 }
+        if position < 0 { return people.first }
+        return position < people.rest.count ? people.rest[position] : nil
+      }
+    }
   }
 
   private func holds(_ candidate: Candidate, on day: Int32?) -> Bool {
