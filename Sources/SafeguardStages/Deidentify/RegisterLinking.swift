@@ -79,6 +79,7 @@ extension LinkIndex {
     var pseudonyms: [Pseudonym?] = []
     pseudonyms.reserveCapacity(rows.count)
     var linkedByPosition = [Int](repeating: 0, count: rule.match.count)
+    var keyBuffer: [UInt8] = []
     defer {
       for (position, n) in linkedByPosition.enumerated() where n > 0 {
         counts.linkedByRule[rule.match[position].name, default: 0] += n
@@ -104,7 +105,7 @@ extension LinkIndex {
       }
       for (position, indexRule) in indexRules.enumerated() {
         let spelled = hasSpells && indexRule.usesPostcode
-        guard let key = row.keys[position] ?? (spelled ? spellKey(indexRule, row, person, linker) : nil)
+        guard let key = row.keys[position] ?? (spelled ? spellKey(indexRule, row, person, linker, &keyBuffer) : nil)
         else {
           continue
         }
@@ -115,19 +116,20 @@ extension LinkIndex {
     return pseudonyms
   }
 
-  /// A postcode key from a spell row's postcode and the person's other identifiers.
-  private func spellKey(_ rule: MatchRule, _ row: RegisterKeys, _ person: Int32, _ linker: PersonLinker)
-    -> Pseudonym?
-  {
-    var parts: [String] = []
-    for field in rule.fields {
+  /// A postcode key from a spell row's postcode and the person's other identifiers, built in
+  /// `buffer` (reused from row to row: this runs in the serial part of a register's linking).
+  private func spellKey(
+    _ rule: MatchRule, _ row: RegisterKeys, _ person: Int32, _ linker: PersonLinker, _ buffer: inout [UInt8]
+  ) -> Pseudonym? {
+    buffer.removeAll(keepingCapacity: true)
+    for (index, field) in rule.fields.enumerated() {
       // The postcode is the spell's own; the rest may come from the person's earlier rows.
       let value =
         field == .postcode ? row.values[field] : row.values[field] ?? persons[Int(person)].values[field]
       guard let part = value else { return nil }
-      parts.append(part)
+      if index > 0 { buffer.append(contentsOf: IdentifierNormaliser.keySeparator.utf8) }
+      buffer.append(contentsOf: part.utf8)
     }
-    return linker.hasher.pseudonym(
-      domain: rule.domain, parts.joined(separator: IdentifierNormaliser.keySeparator))
+    return buffer.withUnsafeBufferPointer { linker.hasher.pseudonym(domain: rule.domain, $0) }
   }
 }
