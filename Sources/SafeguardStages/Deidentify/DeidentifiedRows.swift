@@ -15,15 +15,15 @@ struct DeidentifiedRows: Sendable {
   /// Register rows' addresses (address + postcode key) → their UPRN household.
   var addressLinks: [(Pseudonym, Pseudonym)] = []
   /// Per role, for a register: every row's keys of the index rules, row after row.
-  var registerKeys: [[RegisterKeys]]
+  var registerKeys: [RegisterRows]
   /// Per role: how its records were linked.
   var linkage: [LinkageCounts]
   var counts: [String: Int] = [:]
 
-  init(roles: Int) {
+  init(roles: Int, indexRules: Int) {
     persons = Array(repeating: [], count: roles)
     ages = Array(repeating: [], count: roles)
-    registerKeys = Array(repeating: [], count: roles)
+    registerKeys = Array(repeating: RegisterRows(width: indexRules), count: roles)
     linkage = Array(repeating: LinkageCounts(), count: roles)
   }
 
@@ -31,7 +31,7 @@ struct DeidentifiedRows: Sendable {
     for role in persons.indices {
       persons[role] += other.persons[role]
       ages[role] += other.ages[role]
-      registerKeys[role] += other.registerKeys[role]
+      registerKeys[role].append(other.registerKeys[role])
       linkage[role].add(other.linkage[role])
     }
     households += other.households
@@ -57,7 +57,7 @@ struct RowDeidentifier: Sendable {
   func rows(
     _ range: Range<Int>, of batch: Batch, rules: StreamRules, index: LinkIndex, isRegister: Bool
   ) -> DeidentifiedRows {
-    var out = DeidentifiedRows(roles: rules.persons.count)
+    var out = DeidentifiedRows(roles: rules.persons.count, indexRules: indexRules.count)
     var invalidNHSNumbers = 0
     var invalidUPNs = 0
     let spell = rules.spell.map { (batch.column($0.start), $0.end.flatMap { batch.column($0) }) }
@@ -74,12 +74,9 @@ struct RowDeidentifier: Sendable {
       for row in range {
         keys.values.move(to: row)
         if isRegister {
-          var found = registerKeys(&keys.values)
-          if let (start, end) = spell {
-            found.from = start?.day(at: row) ?? .min
-            found.to = end?.day(at: row) ?? .max
-          }
-          out.registerKeys[role].append(found)
+          appendRegisterKeys(
+            &keys.values, spell: spell.map { ($0.0?.day(at: row), $0.1?.day(at: row)) },
+            to: &out.registerKeys[role])
         } else {
           let resolution = PersonLinker.resolve(
             &keys, rules: rule.match, index: index, counts: &out.linkage[role])
@@ -132,14 +129,18 @@ struct RowDeidentifier: Sendable {
     return own
   }
 
-  /// A register row's keys for every index rule, its strong identifiers and the values a
-  /// registered person keeps.
-  private func registerKeys(_ values: inout RowValues) -> RegisterKeys {
-    var keys = RegisterKeys(
-      keys: indexRules.map { values.key($0, hasher) },
-      nhsNumber: values.key(.nhsNumber, hasher), upn: values.key(.upn, hasher))
-    for field in keptValues { if let value = values.value(field) { keys.values[field] = value } }
-    return keys
+  /// A register row's keys for every index rule, its strong identifiers, the values a
+  /// registered person keeps, and its spell's days.
+  private func appendRegisterKeys(
+    _ values: inout RowValues, spell: (start: Int32?, end: Int32?)?, to rows: inout RegisterRows
+  ) {
+    var kept = IdentifierValues()
+    for field in keptValues { if let value = values.value(field) { kept[field] = value } }
+    let nhsNumber = values.key(.nhsNumber, hasher)
+    let upn = values.key(.upn, hasher)
+    rows.append(
+      keys: { values.key(indexRules[$0], hasher) }, nhsNumber: nhsNumber, upn: upn, values: kept,
+      from: spell?.start ?? .min, to: spell?.end ?? .max)
   }
 
   private func households(

@@ -252,7 +252,7 @@ public final class Deidentify: Stage {
       }
       var parts: [(Int, DeidentifiedRows)] = []
       for await part in group { parts.append(part) }
-      var joined = DeidentifiedRows(roles: rule.persons.count)
+      var joined = DeidentifiedRows(roles: rule.persons.count, indexRules: deidentifier.indexRules.count)
       for (_, part) in parts.sorted(by: { $0.0 < $1.0 }) { joined.append(part) }
       return joined
     }
