@@ -14,6 +14,10 @@ struct DeidentifiedRows: Sendable {
   var areas: [(lsoa: String, ward: String?)?] = []
   /// Register rows' addresses (address + postcode key) → their UPRN household.
   var addressLinks: [(Pseudonym, Pseudonym)] = []
+  /// Register rows known by their address alone, whose household (for now the address's own
+  /// key) may be a UPRN household an earlier register row tied the address to: looked up when
+  /// the batch is resolved in order, not while its keys are computed.
+  var addressOnlyRows: [Int] = []
   /// Per role, for a register: every row's keys of the index rules, row after row.
   var registerKeys: [RegisterRows]
   /// Per role: how its records were linked.
@@ -27,6 +31,19 @@ struct DeidentifiedRows: Sendable {
     linkage = Array(repeating: LinkageCounts(), count: roles)
   }
 
+  /// Gives each register row known by its address alone the UPRN household an earlier
+  /// register row tied the address to, if any (`RowDeidentifier.households`).
+  mutating func resolveAddressHouseholds(_ index: LinkIndex) {
+    for row in addressOnlyRows {
+      if let address = households[row], let linked = index.household(ofAddress: address) {
+        households[row] = linked
+        counts["households_linked_through_register", default: 0] += 1
+      } else {
+        counts["households_by_address", default: 0] += 1
+      }
+    }
+  }
+
   mutating func append(_ other: DeidentifiedRows) {
     for role in persons.indices {
       persons[role] += other.persons[role]
@@ -34,6 +51,8 @@ struct DeidentifiedRows: Sendable {
       registerKeys[role].append(other.registerKeys[role])
       linkage[role].add(other.linkage[role])
     }
+    // Positions in `other` are its own: after this batch's rows.
+    addressOnlyRows += other.addressOnlyRows.map { $0 + households.count }
     households += other.households
     areas += other.areas
     addressLinks += other.addressLinks
@@ -174,7 +193,10 @@ struct RowDeidentifier: Sendable {
         // only the address (the police) reaches the same household.
         if isRegister, let byAddress { out.addressLinks.append((byAddress, pseudonym)) }
       } else if let byAddress {
-        if let linked = index.household(ofAddress: byAddress) {
+        if isRegister {
+          out.households.append(byAddress)
+          out.addressOnlyRows.append(out.households.count - 1)
+        } else if let linked = index.household(ofAddress: byAddress) {
           out.households.append(linked)
           out.counts["households_linked_through_register", default: 0] += 1
         } else {
