@@ -15,7 +15,7 @@ struct LinkIndex: Sendable {
     var nhsNumber: Pseudonym?
     var upn: Pseudonym?
     /// Kept for a register with spells, whose rows carry a postcode but not the rest of a key.
-    var values: [IdentifierField: String] = [:]
+    var values = IdentifierValues()
   }
 
   /// A person a key leads to, for the days the key holds (a postcode in an address spell);
@@ -35,25 +35,57 @@ struct LinkIndex: Sendable {
   }
 
   private(set) var persons: [Person] = []
-  private var keys: [Pseudonym: Slot] = [:]
+  private var keys = HashedKeyMap<Slot>()
   /// An address as written (address + postcode key) → the UPRN household it belongs to.
-  private(set) var households: [Pseudonym: Pseudonym] = [:]
+  private var addressHouseholds = HashedKeyMap<Pseudonym>()
 
-  var isEmpty: Bool { persons.isEmpty && households.isEmpty }
+  /// The UPRN household a register tied an address (address + postcode key) to.
+  func household(ofAddress address: Pseudonym) -> Pseudonym? { addressHouseholds[address.value] }
+
+  var isEmpty: Bool { persons.isEmpty && addressHouseholds.isEmpty }
 
   /// The distinct people a key leads to. With a day, only those it held for on that day;
   /// without, only those it holds for now (a register's current postcode, an open spell).
-  func people(for key: Pseudonym, on day: Int32?) -> [Int32] {
-    guard let slot = keys[key] else { return [] }
+  func people(for key: Pseudonym, on day: Int32?) -> People {
+    guard let slot = keys[key.value] else { return People() }
     guard case .many(let candidates) = slot else {
-      guard case .one(let only) = slot, holds(only, on: day) else { return [] }
-      return [only.person]
+      guard case .one(let only) = slot, holds(only, on: day) else { return People() }
+      return People(first: only.person)
     }
-    var found: [Int32] = []
-    for candidate in candidates where holds(candidate, on: day) && !found.contains(candidate.person) {
-      found.append(candidate.person)
-    }
+    var found = People()
+    for candidate in candidates where holds(candidate, on: day) { found.add(candidate.person) }
     return found
+  }
+
+  /// The people a key leads to: most keys lead to one, held without an array.
+  struct People: Sequence {
+    private(set) var first: Int32?
+    private var rest: [Int32] = []
+
+    init(first: Int32? = nil) { self.first = first }
+
+    var isEmpty: Bool { first == nil }
+
+    mutating func add(_ person: Int32) {
+      guard let first else {
+        self.first = person
+        return
+      }
+      if person != first && !rest.contains(person) { rest.append(person) }
+    }
+
+    func makeIterator() -> Iterator { Iterator(people: self) }
+
+    struct Iterator: IteratorProtocol {
+      let people: People
+      var position = -1
+
+      mutating func next() -> Int32? {
+        defer { position += 1 }
+        if position < 0 { return people.first }
+        return position < people.rest.count ? people.rest[position] : nil
+      }
+    }
   }
 
   private func holds(_ candidate: Candidate, on day: Int32?) -> Bool {
@@ -70,7 +102,7 @@ struct LinkIndex: Sendable {
   /// pseudonyms given is needed.
   mutating func add(_ person: Person, fallback: () -> Pseudonym) -> Int32 {
     var person = person
-    if let slot = keys[person.pseudonym] {
+    if let slot = keys[person.pseudonym.value] {
       let candidates: [Candidate] =
         switch slot {
         case .one(let one): [one]
@@ -87,32 +119,31 @@ struct LinkIndex: Sendable {
   /// Records that `key` leads to `person` for the given days.
   mutating func link(_ key: Pseudonym, to person: Int32, from: Int32 = .min, to: Int32 = .max) {
     let candidate = Candidate(person: person, from: from, to: to)
-    switch keys[key] {
-    case nil: keys[key] = .one(candidate)
+    let (position, inserted) = keys.insert(key.value, .one(candidate))
+    guard !inserted else { return }
+    switch keys[position: position] {
     case .one(let existing):
-      if existing != candidate { keys[key] = .many([existing, candidate]) }
+      if existing != candidate { keys[position: position] = .many([existing, candidate]) }
     case .many(var existing):
       guard !existing.contains(candidate) else { return }
-      keys[key] = nil  // take ownership so the append does not copy
+      keys[position: position] = .one(candidate)  // take ownership so the append does not copy
       existing.append(candidate)
-      keys[key] = .many(existing)
+      keys[position: position] = .many(existing)
     }
   }
 
   /// Fills in strong identifiers and values a person's first row lacked.
   mutating func complete(
-    _ person: Int32, nhsNumber: Pseudonym?, upn: Pseudonym?, values: [IdentifierField: String]
+    _ person: Int32, nhsNumber: Pseudonym?, upn: Pseudonym?, values: IdentifierValues
   ) {
     let index = Int(person)
     if persons[index].nhsNumber == nil { persons[index].nhsNumber = nhsNumber }
     if persons[index].upn == nil { persons[index].upn = upn }
-    for (field, value) in values where persons[index].values[field] == nil {
-      persons[index].values[field] = value
-    }
+    persons[index].values.complete(from: values)
   }
 
   /// The first household an address was seen with keeps it: a shared address never re-points.
   mutating func linkAddress(_ address: Pseudonym, to household: Pseudonym) {
-    if households[address] == nil { households[address] = household }
+    addressHouseholds.insert(address.value, household)
   }
 }

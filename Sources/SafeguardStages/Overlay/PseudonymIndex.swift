@@ -8,9 +8,11 @@ struct PseudonymIndex: Sendable {
   private struct Key: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
+
+    var wide: UInt128 { UInt128(high) << 64 | UInt128(low) }
   }
 
-  private var numbers: [Key: Int32] = [:]
+  private var numbers = HashedKeyMap<Int32>()
   private var textNumbers: [String: Int32] = [:]
   private(set) var names: [String] = []
 
@@ -21,9 +23,9 @@ struct PseudonymIndex: Sendable {
     column.withBytes(at: row) { bytes in
       guard !bytes.isEmpty else { return nil }
       if let key = Self.hexKey(bytes) {
-        if let known = numbers[key] { return known }
         let next = Int32(names.count)
-        numbers[key] = next
+        let (position, inserted) = numbers.insert(key.wide, next)
+        guard inserted else { return numbers[position: position] }
         names.append(String(decoding: bytes, as: UTF8.self))
         return next
       }
@@ -40,7 +42,7 @@ struct PseudonymIndex: Sendable {
   func lookup(_ column: StringColumn, _ row: Int) -> Int32? {
     column.withBytes(at: row) { bytes in
       guard !bytes.isEmpty else { return nil }
-      if let key = Self.hexKey(bytes) { return numbers[key] }
+      if let key = Self.hexKey(bytes) { return numbers[key.wide] }
       return textNumbers[String(decoding: bytes, as: UTF8.self)]
     }
   }
