@@ -53,6 +53,9 @@ struct LinkIndex: Sendable {
     var to: Int32
 
     var isCurrent: Bool { to == .max }
+
+    /// Whether this candidate leads to the same person on every day `other` does.
+    func covers(_ other: Candidate) -> Bool { person == other.person && from <= other.from && other.to <= to }
   }
 
   /// Most keys lead to one person: held inline, with no array allocated per key.
@@ -153,11 +156,14 @@ struct LinkIndex: Sendable {
     let candidate = Candidate(person: person, from: from, to: to)
     let (position, inserted) = keys.insert(key.value, .one(candidate))
     guard !inserted else { return }
+    // A candidate of the same person for days the key already holds for adds nothing
+    // (a person's current postcode, from the register, and the open spell of the address
+    // history): skipping it saves an array per person.
     switch keys[position: position] {
     case .one(let existing):
-      if existing != candidate { keys[position: position] = .many([existing, candidate]) }
+      if !existing.covers(candidate) { keys[position: position] = .many([existing, candidate]) }
     case .many(var existing):
-      guard !existing.contains(candidate) else { return }
+      guard !existing.contains(where: { $0.covers(candidate) }) else { return }
       keys[position: position] = .one(candidate)  // take ownership so the append does not copy
       existing.append(candidate)
       keys[position: position] = .many(existing)
