@@ -84,13 +84,6 @@ struct IdentifierValues: Sendable {
       }
     }
   }
-
-  /// Fills in the fields `self` lacks from `other`.
-  mutating func complete(from other: IdentifierValues) {
-    for field in IdentifierField.allCases where self[field] == nil {
-      if let value = other[field] { self[field] = value }
-    }
-  }
 }
 
 /// A register row's precomputed keys as the linker asks for them.
@@ -137,8 +130,8 @@ extension LinkIndex {
         complete(person, nhsNumber: rows.nhsNumbers[row], upn: rows.upns[row], values: rows.values[row])
       } else if let first = positions.lazy.compactMap({ rows.key(row: row, rule: $0) }).first {
         person = add(
-          Person(
-            pseudonym: first, nhsNumber: rows.nhsNumbers[row], upn: rows.upns[row], values: rows.values[row]),
+          Person(pseudonym: first, nhsNumber: rows.nhsNumbers[row], upn: rows.upns[row]),
+          values: rows.values[row],
           fallback: { linker.unresolved(first) })
         counts.newPersons += 1
       } else {
@@ -174,7 +167,7 @@ extension LinkIndex {
     buffer.removeAll(keepingCapacity: true)
     for (index, field) in rule.fields.enumerated() {
       // The postcode is the spell's own; the rest may come from the person's earlier rows.
-      let value = field == .postcode ? values[field] : values[field] ?? persons[Int(person)].values[field]
+      let value = field == .postcode ? values[field] : values[field] ?? value(of: person, field)
       guard let part = value else { return nil }
       if index > 0 { buffer.append(contentsOf: IdentifierNormaliser.keySeparator.utf8) }
       buffer.append(contentsOf: part.utf8)
