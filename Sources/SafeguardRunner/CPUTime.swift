@@ -13,7 +13,8 @@ enum CPUTime {
   /// one thread.
   static func thread() -> Int64 { read(CLOCK_THREAD_CPUTIME_ID) }
 
-  private static func read(_ clock: clockid_t) -> Int64 {
+  /// A CPU clock's time (0 if it cannot be read).
+  static func read(_ clock: clockid_t) -> Int64 {
     var time = timespec()
     guard clock_gettime(clock, &time) == 0 else { return 0 }
     return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)

@@ -16,7 +16,6 @@ enum InputEvent: Sendable {
 struct InputFeed: Sendable {
   let readers: [InputReader]
   let context: RunContext
-  let times: StageTimes
 
   /// Calls `deliver` with every event but `.failed`: a reader's error is thrown.
   func read(deliver: (InputEvent) async throws -> Void) async throws {
@@ -28,7 +27,6 @@ struct InputFeed: Sendable {
         let (lapWall, lapCPU) = lap.stop()
         wall += lapWall
         cpu += lapCPU
-        times.readingCPU.add(lapCPU, ordering: .relaxed)
       }
       var counts = try await reader.readPieces(context: context) { piece in
         stop()

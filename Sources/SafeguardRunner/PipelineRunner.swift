@@ -87,7 +87,7 @@ public struct PipelineRunner: Sendable {
     let readers = definition.inputs.map { InputReader(spec: $0, batchSize: options.batchSize) }
     // Every required column of every file is checked before any record is processed.
     for reader in readers { try reader.checkHeaders() }
-    let feed = InputFeed(readers: readers, context: context, times: driver.times)
+    let feed = InputFeed(readers: readers, context: context)
     // The inputs read to the end, also when the run fails later.
     var inputs: [InputCounts] = []
     defer { record.inputs = inputs }
@@ -112,8 +112,14 @@ public struct PipelineRunner: Sendable {
     if options.threads > 1 {
       // Reading starts at once, so it overlaps the stages' start (reference tables, keys).
       let queue = ReadAheadQueue<InputEvent>(capacity: Self.readAhead)
+      let thread = ReaderThread()
+      driver.times.reading(on: thread)
+      defer {
+        driver.times.reading(on: nil)
+        thread.stop()
+      }
       try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await feed.readAhead(into: queue) }
+        group.addTask(executorPreference: thread) { await feed.readAhead(into: queue) }
         defer { queue.close() }
         try await driver.start()
         while let event = try await queue.receive() { try await take(event) }

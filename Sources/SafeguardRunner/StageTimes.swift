@@ -5,10 +5,9 @@ import Synchronization
 /// summary.
 ///
 /// A stage's CPU time is the process's CPU time across its calls (its own parallel work
-/// included) less what reading spent meanwhile: with read-ahead, inputs are parsed on another
-/// thread while a stage runs, and the reader adds its CPU time to `readingCPU` as it goes. The
-/// reader reports a batch's parsing when the batch is done, so one call's figure may be off by
-/// a batch's parsing; over a run the errors cancel out.
+/// included) less what reading spent meanwhile: with read-ahead, inputs are parsed on their own
+/// thread (`ReaderThread`) while a stage runs, and that thread's CPU clock is read at both ends
+/// of every call.
 final class StageTimes: Sendable {
   private struct Totals {
     var process: Duration = .zero
@@ -17,19 +16,25 @@ final class StageTimes: Sendable {
   }
 
   private let totals: Mutex<[Totals]>
-  /// Nanoseconds of CPU time spent reading and parsing inputs so far.
-  let readingCPU = Atomic<Int64>(0)
+  /// The thread reading ahead, while there is one.
+  private let reader = Mutex<ReaderThread?>(nil)
 
   init(stages: Int) { totals = Mutex([Totals](repeating: Totals(), count: stages)) }
 
+  /// Inputs are read on `thread` from now on (nil: no longer).
+  func reading(on thread: ReaderThread?) { reader.withLock { $0 = thread } }
+
   /// Runs one call of stage `index` (its `process`, or its `finish`) and adds its time.
   func measure<T>(_ index: Int, finishing: Bool, _ call: () async throws -> T) async rethrows -> T {
+    let thread = reader.withLock { $0 }
     let clock = ContinuousClock.now
+    // The reader's clock first: reading it updates the thread's share of the process clock.
+    let reading = thread?.cpuTime() ?? 0
     let cpu = CPUTime.process()
-    let reading = readingCPU.load(ordering: .relaxed)
     defer {
       let wall = ContinuousClock.now - clock
-      let used = (CPUTime.process() - cpu) - (readingCPU.load(ordering: .relaxed) - reading)
+      let read = (thread?.cpuTime() ?? 0) - reading
+      let used = (CPUTime.process() - cpu) - read
       totals.withLock {
         if finishing { $0[index].finish += wall } else { $0[index].process += wall }
         $0[index].cpu += used
