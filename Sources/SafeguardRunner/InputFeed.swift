@@ -40,7 +40,7 @@ struct InputFeed: Sendable {
     }
   }
 
-  /// Reads on a task of its own, ahead of the caller, into `queue`: the caller receives the
+  /// Reads ahead of the caller (on the task that calls it: the runner gives it a thread of its own), into `queue`: the caller receives the
   /// same events `read` delivers, then `.failed` if a reader failed, then nil. Stops early
   /// when the queue is closed.
   func readAhead(into queue: ReadAheadQueue<InputEvent>) async {

@@ -8,7 +8,7 @@ import SafeguardIngest
 /// finishes the stages, checks that every input row is accounted for, and writes
 /// `run-summary.json`.
 ///
-/// With `threads` of 2 or more, inputs are read and parsed on a task of their own, up to
+/// With `threads` of 2 or more, inputs are read and parsed on a thread of their own, up to
 /// `readAhead` pieces ahead of the stages, which still receive every batch in input order and
 /// batch order: outputs, the quarantine files and the counts are the same as with one thread,
 /// and a failure is the first one in that order.
@@ -182,7 +182,7 @@ public struct RunOptions: Sendable {
   public var showProgress = false
   public var logger = Logger(label: "safeguard")
   /// Threads the run may keep busy (`--threads`): with 2 or more, inputs are read and parsed
-  /// ahead of the stages on their own task, and stages size their parallel work by it; with 1,
+  /// ahead of the stages on their own thread, and stages size their parallel work by it; with 1,
   /// everything runs on one task. Outputs are the same for every value.
   public var threads = RunContext.defaultThreads
 
