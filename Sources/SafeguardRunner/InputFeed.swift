@@ -40,9 +40,9 @@ struct InputFeed: Sendable {
     }
   }
 
-  /// Reads ahead of the caller (on the task that calls it: the runner gives it a thread of its own), into `queue`: the caller receives the
-  /// same events `read` delivers, then `.failed` if a reader failed, then nil. Stops early
-  /// when the queue is closed.
+  /// Reads into `queue`, ahead of the task receiving from it (the runner runs this on a thread
+  /// of its own): the receiver gets the same events `read` delivers, then `.failed` if a reader
+  /// failed, then nil. Stops early when the queue is closed.
   func readAhead(into queue: ReadAheadQueue<InputEvent>) async {
     do {
       try await read { event in
