@@ -169,3 +169,20 @@ def rule_name(rule):
 # Every rule any role links by: the keys a register row adds to the index.
 INDEX_RULES = sorted({r for s in STREAMS.values() for role in s["persons"].values()
                       for r in rules(role)}, key=rule_name)
+
+
+def key_column(role, rule):
+    """The column of a role's key for one rule: `<role>_k<i>`, i its place in INDEX_RULES."""
+    return f"{role}_k{INDEX_RULES.index(rule)}"
+
+
+def role_rules(stream, role):
+    """(rules, fields): the rules whose keys the role's rows carry (a register row: every index
+    rule it can form, its spell's postcode included) and its identifier fields."""
+    spec = STREAMS[stream]["persons"][role]
+    fields = dict(spec["fields"])
+    if stream in REGISTERS and "spell" in STREAMS[stream]:
+        fields.setdefault("postcode", STREAMS[stream]["household"]["postcode"])
+    if stream in REGISTERS:
+        return [r for r in INDEX_RULES if all(f in fields for f in r)], fields
+    return rules(spec), fields

@@ -8,26 +8,12 @@ rule it can form), the event day named by `on:`, the household's UPRN and addres
 row's LSOA.
 """
 
-from authority import INDEX_RULES, KEY_ORDER, REGISTERS, STREAMS, rule_name, rules
+from authority import KEY_ORDER, STREAMS, key_column, role_rules, rule_name
 
 NORMALISERS = {"nhs_number": "nhs_number", "upn": "upn", "local_id": "local_id",
                "forename": "fold", "surname": "fold", "date_of_birth": "dob_text",
                "postcode": "postcode"}
 
-
-def key_column(role, rule):
-    return f"{role}_k{INDEX_RULES.index(rule)}"
-
-
-def role_rules(stream, role):
-    """The rules whose keys the role's rows carry: a register row every rule it can form."""
-    spec = STREAMS[stream]["persons"][role]
-    fields = dict(spec["fields"])
-    if stream in REGISTERS and "spell" in STREAMS[stream]:
-        fields.setdefault("postcode", STREAMS[stream]["household"]["postcode"])
-    if stream in REGISTERS:
-        return [r for r in INDEX_RULES if all(f in fields for f in r)], fields
-    return rules(spec), fields
 
 
 def norm_table_sql(stream):

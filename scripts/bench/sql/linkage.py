@@ -16,8 +16,7 @@ has no `on:`) whose strong identifiers agree; otherwise it keeps a pseudonym of 
 key, re-keyed into a domain of its own when a rule was refused or ambiguous.
 """
 
-from authority import INDEX_RULES, REGISTERS, STREAMS, rule_name, rules
-from sql.identify import key_column, role_rules
+from authority import INDEX_RULES, REGISTERS, STREAMS, key_column, role_rules, rule_name, rules
 
 SPELL_OFFSET = 10 ** 12  # address_history rows come after every people row
 NEVER = "'infinity'::DATE"
