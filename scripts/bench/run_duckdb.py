@@ -42,7 +42,8 @@ def main(argv):
 
     def log(message):
         if verbose:
-            print("%7.2f s  %s" % (time.perf_counter() - began, message), file=sys.stderr)
+            print("%7.2f s (CPU %6.2f s)  %s" % (time.perf_counter() - began, time.process_time(), message),
+                  file=sys.stderr)
 
     con = duckdb.connect()
     con.execute(macros(read_key(key_file)))
@@ -55,10 +56,7 @@ def main(argv):
     link_registers(con, log)
     for name in REGISTERS:
         con.execute(register_links_sql(name))
-    for name, spec in STREAMS.items():
-        if name not in REGISTERS:
-            for role in spec["persons"]:
-                con.execute(link_records_sql(name, role))
+    con.execute(link_records_sql())
     log("records linked")
     con.execute(lookup_sql(data_dir))
     for name in STREAMS:

@@ -34,7 +34,8 @@ def main(argv):
 
     def log(message):
         if verbose:
-            print("%7.2f s  %s" % (time.perf_counter() - began, message), file=sys.stderr)
+            print("%7.2f s (CPU %6.2f s)  %s" % (time.perf_counter() - began, time.process_time(), message),
+                  file=sys.stderr)
 
     with open(key_file) as handle:
         hasher = Hasher(handle.read().strip())

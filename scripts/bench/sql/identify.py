@@ -25,13 +25,17 @@ def norm_table_sql(stream):
             if identifier in fields:
                 inner.append(f"{NORMALISERS[identifier]}({fields[identifier]}) AS {role}_{identifier}")
                 outer.append(f"{role}_{identifier}")
-        outer.append(f"pseudonym('nhs_number', {role}_nhs_number) AS {role}_nhs"
-                     if "nhs_number" in fields else f"NULL::VARCHAR AS {role}_nhs")
-        outer.append(f"pseudonym('upn', {role}_upn) AS {role}_upn_key"
-                     if "upn" in fields else f"NULL::VARCHAR AS {role}_upn_key")
         for rule in found:
             parts = " || '|' || ".join(f"{role}_{f}" for f in rule)
             outer.append(f"pseudonym('{rule_name(rule)}', {parts}) AS {key_column(role, rule)}")
+        # The strong identifiers' keys are the single-identifier rules' keys, or made here.
+        for strong, name in (("nhs_number", "nhs"), ("upn", "upn_key")):
+            if (strong,) in found:
+                outer.append(f"{key_column(role, (strong,))} AS {role}_{name}")
+            elif strong in fields:
+                outer.append(f"pseudonym('{strong}', {role}_{strong}) AS {role}_{name}")
+            else:
+                outer.append(f"NULL::VARCHAR AS {role}_{name}")
         on = spec["persons"][role]["on"]
         if on:
             inner.append(f"{on} AS {role}_on")

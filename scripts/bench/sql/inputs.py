@@ -50,16 +50,20 @@ def typed_table_sql(data_dir, name):
         if encoding == "windows-1252":
             cell = f"cp1252({cell})"
         cleaned.append(f"clean({cell}) AS {field}")
-    typed = [f"{_typed(field, kind, options)} AS {field}" for field, _, kind, options in columns]
-    fits = [f"({field} IS NULL OR {_typed(field, kind, options)} IS NOT NULL)"
+    typed = [f"{_typed(field, kind, options)} AS t_{field}" for field, _, kind, options in columns]
+    fits = [f"({field} IS NULL OR t_{field} IS NOT NULL)"
             for field, _, kind, options in columns if kind != "string"]
-    fits += [f"{field} IS NOT NULL" for field, _, _, options in columns
+    fits += [f"t_{field} IS NOT NULL" for field, _, _, options in columns
              if options.get("nullable") is False]
+    # Each cell is typed once: the middle query keeps the text beside the typed value, so a
+    # cell that had text but no value (it did not fit) is seen and its row left out.
+    texts = [field for field, _, kind, _ in columns if kind != "string"]
     return f"""
 CREATE TABLE raw_{name} AS SELECT * FROM {_source(data_dir, relative, encoding, columns)};
 CREATE TABLE {name} AS
-SELECT rid, {", ".join(typed)}
-FROM (SELECT rowid AS rid, {", ".join(cleaned)} FROM raw_{name})
+SELECT rid, {", ".join(f"t_{field} AS {field}" for field, _, _, _ in columns)}
+FROM (SELECT rid, {", ".join(texts + typed)}
+      FROM (SELECT rowid AS rid, {", ".join(cleaned)} FROM raw_{name}))
 WHERE {" AND ".join(fits) or "true"};
 DROP TABLE raw_{name};
 """

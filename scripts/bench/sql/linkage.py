@@ -7,7 +7,8 @@ person's strong identifiers (NHS number, else UPN) do not disagree with the row'
 is a new person. Written set-based: the pairs of rows sharing a key are found with one join
 (only keys shared by two or more rows can link anything), then the links are worked out
 round by round, each row's candidates being the persons its earlier partners belong to, until
-no link changes. A person's strong identifiers at row r are those of the first of its rows
+no link changes (from a first guess that puts rows sharing a key together). A person's strong
+identifiers at row r are those of the first of its rows
 before r that has one.
 
 A record of another stream links, by its role's rules in order, to the one registered person
@@ -76,19 +77,31 @@ WITH shared AS (SELECT rule, key FROM reg_keys GROUP BY rule, key HAVING count(*
 SELECT a.seq AS r, a.pos, b.seq AS e
 FROM keyed a JOIN keyed b ON b.rule = a.rule AND b.key = a.key AND b.seq < a.seq
 WHERE a.pos IS NOT NULL;
-CREATE TABLE reg_link (r BIGINT, person BIGINT);
+-- Only rows that share a key can link or be linked to: the rounds work on them alone.
+CREATE TABLE reg_involved AS
+SELECT seq, nhs, upn FROM reg SEMI JOIN (SELECT r AS seq FROM reg_pairs UNION SELECT e FROM reg_pairs) USING (seq);
+-- A first guess that the rounds then correct: every row belongs with the earliest row it
+-- shares a key with (followed once more, for a partner that shares a key with a still earlier
+-- row). Rows are linked in order, so each round settles at least the earliest row still
+-- wrong; from this guess, a register with many rows per person settles in a few rounds.
+CREATE TABLE reg_guess AS SELECT r, min(e) AS person FROM reg_pairs GROUP BY r;
+CREATE TABLE reg_link AS
+SELECT g.r, coalesce(h.person, g.person) AS person FROM reg_guess g LEFT JOIN reg_guess h ON h.r = g.person;
+DROP TABLE reg_guess;
+CREATE TABLE reg_scope AS SELECT DISTINCT r FROM reg_pairs;
 """
 
-# One round: each row's candidates are the persons of its earlier partners under the current
-# links; the first rule with exactly one agreeing person links it.
+# One round, over the rows in scope: each row's candidates are the persons of its earlier
+# partners under the current links; the first rule with exactly one agreeing person links it.
+# The next round's scope is the rows whose partners, or whose partners' persons, changed.
 REGISTER_ROUND = """
-CREATE OR REPLACE TABLE reg_link_next AS
+CREATE OR REPLACE TABLE reg_link_part AS
 WITH cand AS (
   SELECT DISTINCT p.r, p.pos, coalesce(l.person, p.e) AS person
-  FROM reg_pairs p LEFT JOIN reg_link l ON l.r = p.e
+  FROM reg_pairs p SEMI JOIN reg_scope s ON s.r = p.r LEFT JOIN reg_link l ON l.r = p.e
 ), members AS (
   SELECT coalesce(l.person, g.seq) AS person, g.seq, g.nhs, g.upn
-  FROM reg g LEFT JOIN reg_link l ON l.r = g.seq
+  FROM reg_involved g LEFT JOIN reg_link l ON l.r = g.seq
   WHERE (g.nhs IS NOT NULL OR g.upn IS NOT NULL)
     AND coalesce(l.person, g.seq) IN (SELECT person FROM cand)
 ), strong AS (
@@ -103,15 +116,24 @@ WITH cand AS (
   FROM (SELECT s.*, CASE WHEN s.p_nhs IS NOT NULL AND g.nhs IS NOT NULL THEN s.p_nhs = g.nhs
                          WHEN s.p_upn IS NOT NULL AND g.upn IS NOT NULL THEN s.p_upn = g.upn
                          ELSE true END AS agree
-        FROM strong s JOIN reg g ON g.seq = s.r) s
+        FROM strong s JOIN reg_involved g ON g.seq = s.r) s
   GROUP BY s.r, s.pos
 )
 SELECT r, arg_min(person, pos) AS person FROM judged WHERE n = 1 GROUP BY r;
 """
 
-ROUND_CHANGES = """
-SELECT count(*) FROM reg_link a FULL JOIN reg_link_next b ON a.r = b.r
-WHERE a.person IS DISTINCT FROM b.person
+ROUND_APPLY = """
+CREATE OR REPLACE TABLE reg_changed AS
+SELECT s.r, o.person AS old, n.person AS new
+FROM reg_scope s LEFT JOIN reg_link o ON o.r = s.r LEFT JOIN reg_link_part n ON n.r = s.r
+WHERE o.person IS DISTINCT FROM n.person;
+DELETE FROM reg_link WHERE r IN (SELECT r FROM reg_changed);
+INSERT INTO reg_link SELECT r, new FROM reg_changed WHERE new IS NOT NULL;
+CREATE OR REPLACE TABLE reg_scope AS
+WITH touched AS (SELECT r AS seq FROM reg_changed UNION SELECT old FROM reg_changed
+                 UNION SELECT new FROM reg_changed)
+SELECT DISTINCT p.r FROM reg_pairs p LEFT JOIN reg_link l ON l.r = p.e
+WHERE p.e IN (SELECT seq FROM touched) OR coalesce(l.person, p.e) IN (SELECT seq FROM touched);
 """
 
 
@@ -148,7 +170,7 @@ SELECT c.person,
        f.nhs, f.upn, f.forename, f.surname, f.date_of_birth
 FROM creators c JOIN facts f USING (person);
 CREATE TABLE person_keys AS
-SELECT DISTINCT * FROM (
+SELECT * FROM (
   SELECT k.rule, k.key, rp.person, {ALWAYS} AS vfrom, {NEVER} AS vto
   FROM reg_keys k JOIN reg_person rp USING (seq)
   UNION ALL
@@ -161,54 +183,68 @@ def link_registers(con, log):
     con.execute(_register_rows())
     con.execute(_register_keys())
     con.execute(REGISTER_SETUP)
-    for round_ in range(1, 21):
+    for round_ in range(1, 101):
         con.execute(REGISTER_ROUND)
-        changes = con.execute(ROUND_CHANGES).fetchone()[0]
-        con.execute("DROP TABLE reg_link; ALTER TABLE reg_link_next RENAME TO reg_link;")
-        if changes == 0:
+        con.execute(ROUND_APPLY)
+        if con.execute("SELECT count(*) FROM reg_changed").fetchone()[0] == 0:
             log(f"register links settled after {round_} rounds")
             break
     else:
-        raise RuntimeError("register links did not settle in 20 rounds")
+        raise RuntimeError("register links did not settle in 100 rounds")
     con.execute(_persons_sql())
 
 
-def link_records_sql(stream, role):
-    """CREATE TABLE link_<stream>_<role>: rid -> pseudonym of the role's person."""
-    spec = STREAMS[stream]["persons"][role]
-    own = rules(spec)
-    on = spec["on"]
-    keys = []
-    for pos, rule in enumerate(own):
-        day = f"{role}_on" if on else "NULL::DATE"
-        skip = f" AND {role}_on IS NOT NULL" if on and "postcode" in rule else ""
-        keys.append(f"SELECT rid, {pos} AS pos, {INDEX_RULES.index(rule)} AS rule, "
-                    f"{key_column(role, rule)} AS key, {day} AS day, {str('postcode' in rule).lower()} "
-                    f"AS dated FROM norm_{stream} WHERE {key_column(role, rule)} IS NOT NULL{skip}")
-    holds = ("CASE WHEN k.dated THEN pk.vfrom <= k.day AND k.day <= pk.vto ELSE pk.vto = " + NEVER + " END"
-             if on else f"pk.vto = {NEVER}")
-    first = first_key(role, own, prefix="s.")
-    return f"""
-CREATE TABLE link_{stream}_{role} AS
-WITH keys AS ({" UNION ALL ".join(keys)}),
-cand AS (
-  SELECT DISTINCT k.rid, k.pos, pk.person
-  FROM keys k JOIN person_keys pk ON pk.rule = k.rule AND pk.key = k.key
-  WHERE {holds}
+def _record_roles():
+    return [(stream, role) for stream, spec in STREAMS.items() if stream not in REGISTERS
+            for role in spec["persons"]]
+
+
+def link_records_sql():
+    """CREATE TABLE link_<stream>_<role> (rid, pseudonym) for every role of every stream that
+    is not a register: all their keys are matched against the registered people's in one join."""
+    keys, strong = [], []
+    for source, (stream, role) in enumerate(_record_roles()):
+        spec = STREAMS[stream]["persons"][role]
+        own = rules(spec)
+        on = spec["on"]
+        for pos, rule in enumerate(own):
+            dated = bool(on) and "postcode" in rule
+            keys.append(
+                f"SELECT {source} AS source, rid, {pos} AS pos, {INDEX_RULES.index(rule)} AS rule, "
+                f"{key_column(role, rule)} AS key, {f'{role}_on' if dated else 'NULL::DATE'} AS day, "
+                f"{str(dated).lower()} AS dated FROM norm_{stream} "
+                f"WHERE {key_column(role, rule)} IS NOT NULL" + (f" AND {role}_on IS NOT NULL" if dated else ""))
+        strong.append(f"SELECT {source} AS source, rid, {role}_nhs AS nhs, {role}_upn_key AS upn, "
+                      f"{first_key(role, own)} AS first_key FROM norm_{stream}")
+    sql = f"""
+CREATE TABLE record_keys AS {" UNION ALL ".join(keys)};
+CREATE TABLE record_strong AS {" UNION ALL ".join(strong)};
+-- A key with a postcode holds on the record's day (`on:`), else only if current; others always.
+CREATE TABLE record_resolved AS
+WITH cand AS (
+  SELECT DISTINCT k.source, k.rid, k.pos, pk.person
+  FROM record_keys k JOIN person_keys pk ON pk.rule = k.rule AND pk.key = k.key
+  WHERE CASE WHEN k.dated THEN pk.vfrom <= k.day AND k.day <= pk.vto ELSE pk.vto = {NEVER} END
 ), judged AS (
-  SELECT c.rid, c.pos, count(*) FILTER (WHERE agree) AS n, any_value(c.person) FILTER (WHERE agree) AS person
-  FROM (SELECT c.*, CASE WHEN p.nhs IS NOT NULL AND s.{role}_nhs IS NOT NULL THEN p.nhs = s.{role}_nhs
-                         WHEN p.upn IS NOT NULL AND s.{role}_upn_key IS NOT NULL THEN p.upn = s.{role}_upn_key
+  SELECT c.source, c.rid, c.pos, count(*) FILTER (WHERE agree) AS n,
+         any_value(c.person) FILTER (WHERE agree) AS person
+  FROM (SELECT c.*, CASE WHEN p.nhs IS NOT NULL AND s.nhs IS NOT NULL THEN p.nhs = s.nhs
+                         WHEN p.upn IS NOT NULL AND s.upn IS NOT NULL THEN p.upn = s.upn
                          ELSE true END AS agree
-        FROM cand c JOIN persons p USING (person) JOIN norm_{stream} s USING (rid)) c
-  GROUP BY c.rid, c.pos
-), resolved AS (
-  SELECT rid, arg_min(person, pos) FILTER (WHERE n = 1) AS person, bool_or(n <> 1) AS unresolved
-  FROM judged GROUP BY rid
+        FROM cand c JOIN persons p USING (person) JOIN record_strong s USING (source, rid)) c
+  GROUP BY c.source, c.rid, c.pos
 )
+SELECT source, rid, arg_min(person, pos) FILTER (WHERE n = 1) AS person, bool_or(n <> 1) AS unresolved
+FROM judged GROUP BY source, rid;
+"""
+    for source, (stream, role) in enumerate(_record_roles()):
+        sql += f"""
+CREATE TABLE link_{stream}_{role} AS
 SELECT s.rid,
        CASE WHEN r.person IS NOT NULL THEN p.pseudonym
-            WHEN r.unresolved THEN pseudonym('person-unresolved', {first})
-            ELSE {first} END AS pseudonym
-FROM norm_{stream} s LEFT JOIN resolved r USING (rid) LEFT JOIN persons p ON p.person = r.person;
+            WHEN r.unresolved THEN pseudonym('person-unresolved', s.first_key)
+            ELSE s.first_key END AS pseudonym
+FROM record_strong s LEFT JOIN record_resolved r USING (source, rid) LEFT JOIN persons p ON p.person = r.person
+WHERE s.source = {source};
 """
+    return sql
