@@ -49,10 +49,8 @@ def main(argv):
     for i, name in enumerate(REGISTERS):
         seqs = norm[name].index.to_series() + i * 10 ** 12
         ids[name] = {"person": seqs.map(pseudonym_of)}
-    for name, spec in STREAMS.items():
-        if name not in REGISTERS:
-            ids[name] = {role: link_records(name, role, norm[name], persons, person_keys, hasher)
-                         for role in spec["persons"]}
+    for (name, role), pseudonyms in link_records(norm, persons, person_keys, hasher).items():
+        ids.setdefault(name, {})[role] = pseudonyms
     log("records linked")
     links, lookup = address_links(norm), postcode_lookup(data_dir)
     deid = {name: deidentified(name, typed[name], norm[name], ids[name], links, lookup) for name in STREAMS}

@@ -28,10 +28,9 @@ class Hasher:
 
     def __call__(self, domain, values):
         """The pseudonyms of a column of normal forms (missing stays missing)."""
-        distinct = values.dropna().unique()
-        prefix = (domain + "|").encode()
-        table = {v: hmac.digest(self.key, prefix + v.encode(), hashlib.sha256).hex()[:32]
-                 for v in distinct}
+        distinct = values.dropna().unique().tolist()
+        prefix, key = (domain + "|").encode(), self.key
+        table = {v: hmac.digest(key, prefix + v.encode(), hashlib.sha256).hex()[:32] for v in distinct}
         return values.map(table).astype("str")
 
 

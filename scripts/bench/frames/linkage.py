@@ -91,24 +91,36 @@ def _round(pairs, reg_strong, link):
     return pd.Series(n["first"].to_numpy(), index=n["r"].to_numpy()).sort_index()
 
 
+def _settle(pairs, reg_strong, log):
+    """The register links (row -> person), settled round by round as sql/linkage.py does: from
+    a first guess (each row with the earliest row it shares a key with), each round re-judging
+    only the rows whose partners, or whose partners' persons, changed in the round before."""
+    guess = pairs.groupby("r")["e"].min()
+    link = guess.map(guess).fillna(guess).astype("int64")
+    scope = pairs["r"].unique()
+    for round_ in range(1, 101):
+        part = _round(pairs[pairs["r"].isin(scope)], reg_strong, link)
+        old, new = link.reindex(scope), part.reindex(scope)
+        changed = scope[~((old == new) | (old.isna() & new.isna())).to_numpy()]
+        if len(changed) == 0:
+            log(f"register links settled after {round_} rounds")
+            return link
+        link = pd.concat([link.drop(changed, errors="ignore"), new[changed].dropna()]).astype("int64")
+        touched = set(changed) | set(old[changed].dropna()) | set(new[changed].dropna())
+        person_of_e = pairs["e"].map(link).fillna(pairs["e"])
+        scope = pairs.loc[pairs["e"].isin(touched) | person_of_e.isin(touched), "r"].unique()
+    raise RuntimeError("register links did not settle in 100 rounds")
+
+
 def link_registers(reg, hasher, log):
     """(reg_person, persons, person_keys)."""
     own = register_keys(reg)
-    counts = own.groupby(["rule", "key"]).size()
-    keyed = own.merge(counts[counts > 1].rename("n").reset_index(), on=["rule", "key"])
+    keyed = own[own.duplicated(["rule", "key"], keep=False)]
     pairs = keyed.merge(keyed, on=["rule", "key"], suffixes=("", "_e"))
     pairs = pairs[(pairs["seq_e"] < pairs["seq"]) & pairs["pos"].notna()]
     pairs = pairs.rename(columns={"seq": "r", "seq_e": "e"})[["r", "pos", "e"]]
     reg_strong = reg.loc[reg["nhs"].notna() | reg["upn"].notna(), ["seq", "nhs", "upn"]]
-    link = pd.Series(dtype="int64")
-    for round_ in range(1, 21):
-        settled = _round(pairs, reg_strong, link)
-        if settled.equals(link) or (len(settled) == 0 and len(link) == 0):
-            log(f"register links settled after {round_} rounds")
-            break
-        link = settled
-    else:
-        raise RuntimeError("register links did not settle in 20 rounds")
+    link = _settle(pairs, reg_strong, log)
 
     with_key = reg[reg["first_key"].notna()].sort_values("seq")
     person = with_key["seq"].map(link).fillna(with_key["seq"]).astype("int64")
@@ -136,41 +148,49 @@ def link_registers(reg, hasher, log):
             keys.append(pd.DataFrame({"rule": i, "key": hasher("+".join(rule), joined),
                                       "person": spells["person"], "vfrom": spells["vfrom"],
                                       "vto": spells["vto"]}))
-    person_keys = pd.concat(keys, ignore_index=True).dropna(subset=["key"]).drop_duplicates()
+    person_keys = pd.concat(keys, ignore_index=True).dropna(subset=["key"])
     return reg_person, persons, person_keys
 
 
-def link_records(stream, role, n, persons, person_keys, hasher):
-    """Per row of the stream: the pseudonym of the role's person."""
-    spec = STREAMS[stream]["persons"][role]
-    own = rules(spec)
-    on = spec["on"]
-    day = day_numbers(n[f"{role}_on"], ALWAYS) if on else None
-    parts = []
-    for pos, rule in enumerate(own):
-        column = n[key_column(role, rule)]
-        keep = column.notna().to_numpy().copy()
-        dated = bool(on) and "postcode" in rule
-        if dated:
-            keep &= n[f"{role}_on"].notna().to_numpy()
-        parts.append(pd.DataFrame({"rid": n.index[keep], "pos": pos, "rule": INDEX_RULES.index(rule),
-                                   "key": column[keep].to_numpy(),
-                                   "day": day[keep] if dated else 0, "dated": dated}))
-    keys = pd.concat(parts, ignore_index=True)
-    cand = keys.merge(person_keys, on=["rule", "key"])
+def link_records(norm, persons, person_keys, hasher):
+    """{(stream, role): the pseudonym of the role's person, per row} for every role of every
+    stream that is not a register: all their keys matched against the people's in one merge."""
+    roles = [(stream, role) for stream, spec in STREAMS.items() if stream not in REGISTERS
+             for role in spec["persons"]]
+    keys, strong = [], []
+    for source, (stream, role) in enumerate(roles):
+        n, spec = norm[stream], STREAMS[stream]["persons"][role]
+        own, on = rules(spec), spec["on"]
+        day = day_numbers(n[f"{role}_on"], ALWAYS) if on else None
+        for pos, rule in enumerate(own):
+            column = n[key_column(role, rule)]
+            keep = column.notna().to_numpy().copy()
+            dated = bool(on) and "postcode" in rule
+            if dated:
+                keep &= n[f"{role}_on"].notna().to_numpy()
+            keys.append(pd.DataFrame({"source": source, "rid": n.index[keep], "pos": pos,
+                                      "rule": INDEX_RULES.index(rule), "key": column[keep].to_numpy(),
+                                      "day": day[keep] if dated else 0, "dated": dated}))
+        strong.append(pd.DataFrame({"source": source, "rid": n.index, "own_nhs": n[f"{role}_nhs"].to_numpy(),
+                                    "own_upn": n[f"{role}_upn_key"].to_numpy()}))
+    cand = pd.concat(keys, ignore_index=True).merge(person_keys, on=["rule", "key"])
     holds = np.where(cand["dated"], (cand["vfrom"] <= cand["day"]) & (cand["day"] <= cand["vto"]),
                      cand["vto"] == NEVER)
-    cand = cand[holds][["rid", "pos", "person"]].drop_duplicates()
+    cand = cand[holds][["source", "rid", "pos", "person"]].drop_duplicates()
     cand = cand.merge(persons[["person", "nhs", "upn", "pseudonym"]], on="person")
-    own_strong = n[[f"{role}_nhs", f"{role}_upn_key"]].rename(
-        columns={f"{role}_nhs": "own_nhs", f"{role}_upn_key": "own_upn"})
-    cand = cand.merge(own_strong, left_on="rid", right_index=True)
+    cand = cand.merge(pd.concat(strong, ignore_index=True), on=["source", "rid"])
     cand["agree"] = agree(cand, "nhs", "upn", "own_nhs", "own_upn")
-    judged = cand.groupby(["rid", "pos"])["agree"].sum().rename("n").reset_index()
-    agreeing = cand[cand["agree"]].drop_duplicates(["rid", "pos"])[["rid", "pos", "pseudonym"]]
-    judged = judged.merge(agreeing, on=["rid", "pos"], how="left")
-    linked = judged[judged["n"] == 1].sort_values("pos").drop_duplicates("rid").set_index("rid")["pseudonym"]
-    unresolved = judged[judged["n"] != 1]["rid"].unique()
-    first = first_key(n, role, own)
-    result = first.where(~n.index.isin(unresolved), hasher("person-unresolved", first))
-    return linked.reindex(n.index).fillna(result).astype("str")
+    judged = cand.groupby(["source", "rid", "pos"])["agree"].sum().rename("n").reset_index()
+    agreeing = cand[cand["agree"]].drop_duplicates(["source", "rid", "pos"])[["source", "rid", "pos", "pseudonym"]]
+    judged = judged.merge(agreeing, on=["source", "rid", "pos"], how="left")
+    linked = judged[judged["n"] == 1].sort_values("pos").drop_duplicates(["source", "rid"])
+    unresolved = judged[judged["n"] != 1][["source", "rid"]].drop_duplicates()
+    found = {}
+    for source, (stream, role) in enumerate(roles):
+        n = norm[stream]
+        first = first_key(n, role, rules(STREAMS[stream]["persons"][role]))
+        doubtful = n.index.isin(unresolved.loc[unresolved["source"] == source, "rid"])
+        own = first.where(~doubtful, hasher("person-unresolved", first.where(doubtful)))
+        mine = linked[linked["source"] == source].set_index("rid")["pseudonym"]
+        found[(stream, role)] = mine.reindex(n.index).fillna(own).astype("str")
+    return found
