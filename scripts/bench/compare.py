@@ -40,6 +40,16 @@ def first_difference(expected_path, actual_path):
     return None
 
 
+def _json(path):
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def _bytes(path):
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def outputs_identical(first_dir, second_dir):
     """None when every file of two runs' export folders is byte-identical (metadata.json
     compared without its run_id, which names the run); else the first file that differs."""
@@ -49,11 +59,11 @@ def outputs_identical(first_dir, second_dir):
         if not (os.path.isfile(a) and os.path.isfile(b)):
             return f"{name} is in only one of {first_dir} and {second_dir}"
         if name == "metadata.json":
-            left, right = (json.load(open(p)) for p in (a, b))
+            left, right = (_json(p) for p in (a, b))
             left.pop("run_id", None)
             right.pop("run_id", None)
             if left != right:
                 return f"{name} differs (beyond its run_id)"
-        elif open(a, "rb").read() != open(b, "rb").read():
+        elif _bytes(a) != _bytes(b):
             return f"{name} differs"
     return None

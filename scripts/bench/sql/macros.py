@@ -41,8 +41,9 @@ def _address_words():
 
 
 def macros(key_hex):
-    nhs_sum = " + ".join(f"substr(d, {i + 1}, 1)::INT * {10 - i}" for i in range(9))
-    upn_sum = " + ".join(f"substr(u, {i + 2}, 1)::INT * {i + 2}" for i in range(11))
+    # Digits by their code points (ascii - 48): no cast that could fail on a value not yet checked.
+    nhs_sum = " + ".join(f"(ascii(substr(d, {i + 1}, 1)) - 48) * {10 - i}" for i in range(9))
+    upn_sum = " + ".join(f"(ascii(substr(u, {i + 2}, 1)) - 48) * {i + 2}" for i in range(11))
     cp_from = "".join(chr(b) for b in CP1252)
     cp_to = "".join(CP1252.values())
     spaces = sql_string(" \t\r\n")
@@ -63,14 +64,14 @@ CREATE MACRO iso(v) AS CASE WHEN regexp_full_match(v, '\\d{{4}}-\\d{{2}}-\\d{{2}
 CREATE MACRO yes_no(v) AS CASE WHEN lower(v) IN ('y', 'yes', '1', 'true', 't') THEN true
     WHEN lower(v) IN ('n', 'no', '0', 'false', 'f') THEN false END;
 CREATE MACRO whole(v) AS CASE WHEN regexp_full_match(v, '[+-]?(\\d{{1,3}}(,\\d{{3}})+|\\d+)(\\.0+)?')
-    THEN regexp_replace(regexp_replace(v, '\\.0+$', ''), ',', '', 'g')::BIGINT END;
+    THEN TRY_CAST(regexp_replace(regexp_replace(v, '\\.0+$', ''), ',', '', 'g') AS BIGINT) END;
 
 -- Identifiers.
 CREATE MACRO nhs_check(d) AS 11 - ({nhs_sum}) % 11;
 CREATE MACRO nhs_digits_ok(d) AS CASE WHEN regexp_full_match(d, '[0-9]{{10}}')
-    AND (CASE nhs_check(d) WHEN 11 THEN 0 ELSE nhs_check(d) END) = substr(d, 10, 1)::INT THEN d END;
+    AND (CASE nhs_check(d) WHEN 11 THEN 0 ELSE nhs_check(d) END) = ascii(substr(d, 10, 1)) - 48 THEN d END;
 CREATE MACRO nhs_number(v) AS nhs_digits_ok(replace(replace(v, ' ', ''), '-', ''));
-CREATE MACRO upn_last(c) AS CASE WHEN c BETWEEN '0' AND '9' THEN c::INT
+CREATE MACRO upn_last(c) AS CASE WHEN c BETWEEN '0' AND '9' THEN ascii(c) - 48
     ELSE instr('{UPN_LETTERS}', c) - 1 END;
 CREATE MACRO upn_ok(u) AS CASE WHEN length(u) = 13 AND regexp_full_match(substr(u, 2, 11), '[0-9]{{11}}')
     AND upn_last(substr(u, 13, 1)) >= 0
