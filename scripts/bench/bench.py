@@ -89,10 +89,12 @@ class Bench:
             found.update(json.loads(capture([self.python, "-c", (
                 "import json, duckdb, pandas, platform; print(json.dumps({'duckdb': duckdb.__version__, "
                 "'pandas': pandas.__version__, 'bench_python': platform.python_version()}))")])))
-        try:
-            found["safeguard_commit"] = capture(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip()
-        except (subprocess.CalledProcessError, FileNotFoundError):
-            pass
+        found["safeguard_binary"] = self.safeguard
+        if self.safeguard == os.path.join(ROOT, ".build/release/safeguard"):
+            try:
+                found["safeguard_commit"] = capture(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip()
+            except (subprocess.CalledProcessError, FileNotFoundError):
+                pass
         return found
 
     def authority(self, children):
@@ -128,16 +130,17 @@ class Bench:
         shutil.rmtree(runs_dir, ignore_errors=True)
         self.made.append(runs_dir)
         runs = {tool: [] for tool in self.options.tools}
-        reference = None
+        reference, loads = None, []
         for repeat in range(1, self.options.repeats + 1):
             for tool in self.options.tools:
                 run_dir = os.path.join(runs_dir, f"{tool}-{repeat}")
                 command, table = self.command(tool, data, run_dir)
                 os.makedirs(runs_dir, exist_ok=True)
-                wall, peak = run_measured(command, run_dir + ".log")
-                runs[tool].append((wall, peak))
-                print(f"  {children:,} children, run {repeat}, {tool:9}: {wall:7.2f} s, {peak:8,.0f} MiB",
-                      flush=True)
+                loads.append(load_average()[0])
+                wall, peak, cpu = run_measured(command, run_dir + ".log")
+                runs[tool].append((wall, peak, cpu))
+                print(f"  {children:,} children, run {repeat}, {tool:9}: {wall:7.2f} s, {peak:8,.0f} MiB, "
+                      f"CPU {cpu:7.2f} s (load {loads[-1]})", flush=True)
                 if reference is None:
                     reference = table
                 else:
@@ -149,7 +152,8 @@ class Bench:
         tools, ratios = summarise(runs)
         size = {"children": children, "agency_records": records, "extract_bytes": size_bytes,
                 "tables_equal": True, "area_rows": len(rows) - 1,
-                "area_columns": len(rows[0].split(",")), "tools": tools, "ratios": ratios}
+                "area_columns": len(rows[0].split(",")), "tools": tools, "ratios": ratios,
+                "load_average_1min": {"min": min(loads), "max": max(loads)}}
         if "safeguard" in self.options.tools:
             size["threads_check"] = self.threads_check(data, runs_dir)
         return size
@@ -178,12 +182,12 @@ class Bench:
         measured = []
         for repeat in range(1, self.options.repeats + 1):
             run_dir = os.path.join(runs_dir, f"run-{repeat}")
-            wall, peak = run_measured(
+            wall, peak, cpu = run_measured(
                 [self.safeguard, "run", os.path.join(ROOT, "pipelines/neglect-overlay.yaml"), "--set",
                  f"data={data}", "--set", f"key_file={self.key}", "--out", run_dir], run_dir + ".log")
-            measured.append((wall, peak))
-            print(f"  neglect overlay, {children:,} children, run {repeat}: {wall:7.2f} s, {peak:8,.0f} MiB",
-                  flush=True)
+            measured.append((wall, peak, cpu))
+            print(f"  neglect overlay, {children:,} children, run {repeat}: {wall:7.2f} s, {peak:8,.0f} MiB, "
+                  f"CPU {cpu:7.2f} s", flush=True)
         tools, _ = summarise({"safeguard": measured})
         return {"children": children, "agency_records": records, **tools["safeguard"]}
 

@@ -1,6 +1,7 @@
 """Running one benchmark command and measuring it as a whole process: wall time from start to
 exit, and peak memory as the process's maximum resident set size (getrusage's ru_maxrss
-through os.wait4, which covers every thread of the process). Standard library only.
+through os.wait4, which covers every thread of the process), and its CPU time, the steadier
+figure on a shared machine. Standard library only.
 """
 
 import os
@@ -14,7 +15,8 @@ class RunFailed(Exception):
 
 
 def run_measured(command, log_path, cwd=None):
-    """Runs `command` with its output in `log_path`; returns (wall seconds, peak MiB)."""
+    """Runs `command` with its output in `log_path`; returns (wall seconds, peak MiB, CPU
+    seconds: user and system time of all its threads)."""
     with open(log_path, "wb") as log:
         log.write(("$ " + " ".join(command) + "\n").encode())
         log.flush()
@@ -29,7 +31,7 @@ def run_measured(command, log_path, cwd=None):
         raise RunFailed(f"{' '.join(command)} exited with status {process.returncode}; "
                         f"the end of {log_path}:\n{tail}")
     peak_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss // 1024
-    return wall, peak_kib / 1024
+    return wall, peak_kib / 1024, usage.ru_utime + usage.ru_stime
 
 
 def load_average():
