@@ -83,9 +83,13 @@ CREATE MACRO postcode_compact(v) AS upper(regexp_replace(v, '[ \\t\\r\\n]', '', 
 CREATE MACRO postcode_std(c) AS CASE WHEN regexp_full_match(c, '[A-Z][A-Z0-9]{{1,3}}[0-9][A-Z]{{2}}')
     THEN left(c, length(c) - 3) || ' ' || right(c, 3) END;
 CREATE MACRO postcode(v) AS postcode_std(postcode_compact(v));
-CREATE MACRO fold(v) AS nullif(trim(regexp_replace(
+-- Folding; plain ASCII text (most names: strlen counts bytes, length characters) skips the
+-- accent stripping and the letters spelled out.
+CREATE MACRO fold_unicode(v) AS regexp_replace(
     {_spell("upper(strip_accents(regexp_replace(v, " + sql_string("[" + APOSTROPHES + "]") + ", '', 'g')))")},
-    '[^\\pL\\pN]+', ' ', 'g')), '');
+    '[^\\pL\\pN]+', ' ', 'g');
+CREATE MACRO fold_ascii(v) AS regexp_replace(upper(regexp_replace(v, '[''`]', '', 'g')), '[^A-Z0-9]+', ' ', 'g');
+CREATE MACRO fold(v) AS nullif(trim(CASE WHEN strlen(v) = length(v) THEN fold_ascii(v) ELSE fold_unicode(v) END), '');
 CREATE MACRO expand_words(f) AS CASE WHEN regexp_matches(f, {abbreviations})
     THEN array_to_string(list_transform(string_split(f, ' '), lambda w: {_address_words()}), ' ') ELSE f END;
 CREATE MACRO address_line(v) AS expand_words(fold(v));
