@@ -28,7 +28,7 @@ def address_links(norm):
     parts = [norm[s][["hh_uprn", "hh_address"]].assign(seq=norm[s].index + i * SPELL_OFFSET)
              for i, s in enumerate(REGISTERS)]
     rows = pd.concat(parts).dropna().sort_values("seq")
-    return rows.drop_duplicates("hh_address").set_index("hh_address")["hh_uprn"]
+    return rows.drop_duplicates("hh_address").set_index("hh_address")[["hh_uprn", "seq"]]
 
 
 def age_at_reference(dates):
@@ -45,6 +45,8 @@ def band(ages, bands):
 
 
 def deidentified(stream, typed, n, ids, links, lookup):
+    """The stream de-identified. A register row tied an address to its UPRN for the register
+    rows after it (`links`: address -> the first UPRN household and where it was tied)."""
     spec = STREAMS[stream]
     out = pd.DataFrame(index=typed.index)
     for role, person in spec["persons"].items():
@@ -54,7 +56,10 @@ def deidentified(stream, typed, n, ids, links, lookup):
             out[f"{role}_age"] = age_at_reference(typed[dob])
             out[f"{role}_age_band"] = band(out[f"{role}_age"], PERSON_BANDS)
     if spec.get("household"):
-        linked = n["hh_address"].map(links).where(n["hh_uprn"].isna())
+        linked = n["hh_address"].map(links["hh_uprn"]).where(n["hh_uprn"].isna())
+        if stream in REGISTERS:
+            seq = n.index.to_series() + REGISTERS.index(stream) * SPELL_OFFSET
+            linked = linked.where(n["hh_address"].map(links["seq"]) < seq)
         out["household_id"] = n["hh_uprn"].fillna(linked).fillna(n["hh_address"])
     if spec.get("area"):
         out["lsoa"] = n["area_postcode"].map(lookup)

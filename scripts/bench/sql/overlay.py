@@ -29,7 +29,7 @@ SELECT postcode(clean(pcds)) AS postcode, any_value(clean(lsoa21cd)) AS lsoa
 FROM read_csv('{data_dir}/reference/postcode_lookup.csv', header = true, all_varchar = true)
 WHERE postcode(clean(pcds)) IS NOT NULL GROUP BY 1;
 CREATE TABLE address_links AS
-SELECT hh_address, arg_min(hh_uprn, seq) AS uprn_household FROM (
+SELECT hh_address, arg_min(hh_uprn, seq) AS uprn_household, min(seq) AS linked_at FROM (
   SELECT rid AS seq, hh_uprn, hh_address FROM norm_people
   UNION ALL SELECT rid + {SPELL_OFFSET}, hh_uprn, hh_address FROM norm_address_history)
 WHERE hh_uprn IS NOT NULL AND hh_address IS NOT NULL GROUP BY hh_address;
@@ -57,7 +57,11 @@ def deidentified_sql(stream):
             select.append(f"age_at(t.{dob}, {R}) AS {role}_age")
             select.append(f"person_band(age_at(t.{dob}, {R})) AS {role}_age_band")
     if spec.get("household"):
-        joins.append("LEFT JOIN address_links al ON al.hh_address = n.hh_address AND n.hh_uprn IS NULL")
+        # A register row tied an address to its UPRN for the rows after it; other streams
+        # come after the registers.
+        offset = REGISTERS.index(stream) * SPELL_OFFSET if stream in REGISTERS else None
+        later = f" AND al.linked_at < n.rid + {offset}" if offset is not None else ""
+        joins.append(f"LEFT JOIN address_links al ON al.hh_address = n.hh_address AND n.hh_uprn IS NULL{later}")
         select.append("coalesce(n.hh_uprn, al.uprn_household, n.hh_address) AS household_id")
     if spec.get("area"):
         joins.append("LEFT JOIN lookup lk ON lk.postcode = n.area_postcode")
