@@ -44,15 +44,23 @@ public final class Deidentify: Stage {
     var index = LinkIndex()
     var deidentifier: RowDeidentifier?
     var redactor: (any AttachedPlugin)?
+    /// A register batch whose keys are computed and whose rows wait to be resolved in order.
+    var pending: PendingRegister?
+  }
+
+  /// A register batch between its two parts: its keys, computed in parallel chunks, and its
+  /// rows' resolution in order against the index. The resolution of batch n runs while the
+  /// keys of batch n + 1 are computed, so a register (half the rows of a run) keeps both cores
+  /// busy; its output leaves one call later, in the same order.
+  private struct PendingRegister: Sendable {
+    let batch: Batch
+    let rows: DeidentifiedRows
   }
   private let state = Mutex(State())
 
   /// The age bands of the issue that asked for this stage: children's statutory bands, then
   /// adult bands wide enough to publish.
   public static let defaultAgeBands = ["0-4", "5-9", "10-15", "16-17", "18-24", "25-34", "35-49", "50+"]
-
-  /// Chunks a batch is cut into to use both cores; results are joined in order.
-  static let parallelChunks = 2
 
   public init?(spec: StageSpec, diagnostics: inout Diagnostics) {
     label = spec.label
@@ -207,23 +215,66 @@ public final class Deidentify: Stage {
       context.drop(batch.count, rule: "no de-identification rules")
       return []
     }
-    let (schema, index, deidentifier, redactor) = state.withLock {
-      ($0.schemas[batch.stream]!, $0.index, $0.deidentifier!, $0.redactor)
+    let (deidentifier, pending) = state.withLock { state in
+      defer { state.pending = nil }
+      return (state.deidentifier!, state.pending)
     }
-    let isRegister = linkFrom.contains(batch.stream)
-    var rows = await Self.deidentify(
-      batch, rule: rule, index: index, isRegister: isRegister, with: deidentifier)
-    if isRegister {
-      // In row order: a row may be the person an earlier row of this batch added.
-      state.withLock { state in
-        for (role, person) in rule.persons.enumerated() {
-          rows.persons[role] = state.index.register(
-            rows.registerKeys[role], rule: person, indexRules: indexRules, linker: deidentifier.linker,
-            hasSpells: rule.spell != nil, counts: &rows.linkage[role])
-        }
-        for (address, household) in rows.addressLinks { state.index.linkAddress(address, to: household) }
+    let chunks = context.threads
+    if linkFrom.contains(batch.stream) {
+      // A register row's keys need no index: computed while the batch before is resolved
+      // (on one thread, one after the other).
+      let rows: DeidentifiedRows
+      let resolved: Batch?
+      if chunks > 1 {
+        async let keys = Self.deidentify(
+          batch, rule: rule, index: LinkIndex(), isRegister: true, with: deidentifier, chunks: chunks)
+        resolved = try pending.map { try complete($0, context: context) }
+        rows = await keys
+      } else {
+        resolved = try pending.map { try complete($0, context: context) }
+        rows = await Self.deidentify(
+          batch, rule: rule, index: LinkIndex(), isRegister: true, with: deidentifier, chunks: 1)
       }
+      state.withLock { $0.pending = PendingRegister(batch: batch, rows: rows) }
+      return resolved.map { [$0] } ?? []
     }
+    var out = try pending.map { [try complete($0, context: context)] } ?? []
+    let index = state.withLock { $0.index }
+    let rows = await Self.deidentify(
+      batch, rule: rule, index: index, isRegister: false, with: deidentifier, chunks: chunks)
+    out.append(try build(batch, rows: rows, context: context))
+    return out
+  }
+
+  public func finish(context: StageContext) async throws -> [Batch] {
+    let pending = state.withLock { state in
+      defer { state.pending = nil }
+      return state.pending
+    }
+    return try pending.map { [try complete($0, context: context)] } ?? []
+  }
+
+  /// Resolves a register batch's rows in order against the index (a row may be the person an
+  /// earlier row of the same batch added), then builds its output.
+  private func complete(_ pending: PendingRegister, context: StageContext) throws -> Batch {
+    let rule = rules[pending.batch.stream]!
+    var rows = pending.rows
+    state.withLock { state in
+      let linker = state.deidentifier!.linker
+      for (role, person) in rule.persons.enumerated() {
+        rows.persons[role] = state.index.register(
+          rows.registerKeys[role], rule: person, indexRules: indexRules, linker: linker,
+          hasSpells: rule.spell != nil, counts: &rows.linkage[role])
+      }
+      rows.resolveAddresses(&state.index)
+    }
+    return try build(pending.batch, rows: rows, context: context)
+  }
+
+  /// Reports a batch's counts and builds its de-identified output.
+  private func build(_ batch: Batch, rows: DeidentifiedRows, context: StageContext) throws -> Batch {
+    let rule = rules[batch.stream]!
+    let (schema, redactor) = state.withLock { ($0.schemas[batch.stream]!, $0.redactor) }
     // Without a register there is nothing to link to: every record would count as unlinked.
     for (role, person) in rule.persons.enumerated() where !linkFrom.isEmpty {
       context.linkage(stream: batch.stream, role: person.role, rows.linkage[role])
@@ -233,15 +284,18 @@ public final class Deidentify: Stage {
     let built = DeidentifiedBatch.build(
       batch, rule: rule, schema: schema, rows: rows, bands: bands, wards: postcodes.ward != nil,
       redacted: redacted.values)
-    return [try redacted.apply(to: built, policy: policy, context: context)]
+    return try redacted.apply(to: built, policy: policy, context: context)
   }
 
-  /// De-identifies a batch's rows in parallel chunks, joined in row order.
+  /// De-identifies a batch's rows in parallel chunks (one per thread the run may use),
+  /// joined in row order: the same rows for any number of chunks.
   static func deidentify(
     _ batch: Batch, rule: StreamRules, index: LinkIndex, isRegister: Bool,
-    with deidentifier: RowDeidentifier
+    with deidentifier: RowDeidentifier, chunks: Int
   ) async -> DeidentifiedRows {
-    let chunks = batch.count < 2_048 ? 1 : parallelChunks
+    guard batch.count >= 2_048, chunks > 1 else {
+      return deidentifier.rows(0..<batch.count, of: batch, rules: rule, index: index, isRegister: isRegister)
+    }
     let size = (batch.count + chunks - 1) / max(chunks, 1)
     let ranges = (0..<chunks).map { $0 * size..<min(batch.count, ($0 + 1) * size) }
     return await withTaskGroup(of: (Int, DeidentifiedRows).self) { group in
@@ -252,7 +306,7 @@ public final class Deidentify: Stage {
       }
       var parts: [(Int, DeidentifiedRows)] = []
       for await part in group { parts.append(part) }
-      var joined = DeidentifiedRows(roles: rule.persons.count)
+      var joined = DeidentifiedRows(roles: rule.persons.count, indexRules: deidentifier.indexRules.count)
       for (_, part) in parts.sorted(by: { $0.0 < $1.0 }) { joined.append(part) }
       return joined
     }

@@ -147,13 +147,13 @@ struct OverlayReport {
           defer { b += 1 }
           return b
         }
-        builders[next()].appendString(accumulator.persons.names[Int(accumulator.childPerson[c])])
+        builders[next()].appendString(accumulator.persons.name(Int(accumulator.childPerson[c])))
         builders[next()].appendDate(period.yearStart)
         builders[next()].appendDate(period.end)
         builders[next()].appendInteger(Int64(age))
         builders[next()].appendString(bandLabels[band])
         if area >= 0 {
-          builders[next()].appendString(accumulator.areas.names[Int(area)])
+          builders[next()].appendString(accumulator.areas.name(Int(area)))
         } else {
           builders[next()].appendNull()
         }
@@ -207,7 +207,7 @@ struct OverlayReport {
     var values: [Value] = [
       .date(period.yearStart), .date(period.end), .integer(Int64(age)),
       .string(options.bands.bands[band].label),
-      area >= 0 ? .string(accumulator.areas.names[Int(area)]) : .null,
+      area >= 0 ? .string(accumulator.areas.name(Int(area))) : .null,
     ]
     for f in options.factors.indices {
       values += [
