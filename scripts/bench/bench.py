@@ -159,8 +159,9 @@ class Bench:
         return size
 
     def threads_check(self, data, runs_dir):
-        # The lead engineer is adding `safeguard run --threads N`; once it exists, a run with one
-        # thread must write byte-identical outputs to a default run's.
+        # Outputs must not depend on the number of threads: a run with one thread must write
+        # byte-identical outputs to the first default run's (a binary from before `--threads`
+        # existed is reported as not checked).
         if not self.threads:
             return "not checked: this safeguard has no --threads option yet"
         run_dir = os.path.join(runs_dir, "safeguard-threads-1")

@@ -108,7 +108,7 @@ def overlay(deid):
                       suffixes=("", "_a"))
     a = a[(a["vstart"] <= a["rend"]) & (a["vend"] >= a["rstart"])]
     a = a.assign(fstart=np.maximum(a["rstart"], a["vstart"]), fend=np.minimum(a["rend"], a["vend"]))
-    a = a[["factor", "rid", "household_a" if "household_a" in a else "household", "fstart", "fend"]]
+    a = a[["factor", "rid", "household_a", "fstart", "fend"]]  # the adult's household
     a.columns = ["factor", "rid", "household", "fstart", "fend"]
     # Route 2: the record's own address.
     b = records.loc[records["household"].notna(), ["factor", "rid", "household", "rstart", "rend"]]

@@ -13,8 +13,8 @@ when a reached stretch overlaps it. Each child counts in the LSOA of the address
 on the reference date (the spell that started last), else the register's.
 """
 
-from authority import (AREA_COLUMNS, CHILD_BANDS, COMBINATIONS, INPUTS, PERSON_BANDS,  # noqa: F401
-                       REFERENCE_DATE, REGISTERS, STREAMS, THREE_YEAR_START, TRIO, YEAR_START)
+from authority import (AREA_COLUMNS, CHILD_BANDS, COMBINATIONS, INPUTS, REFERENCE_DATE, REGISTERS,
+                       STREAMS, THREE_YEAR_START, TRIO, YEAR_START)
 from sql.linkage import ALWAYS, NEVER, SPELL_OFFSET
 
 R = f"DATE '{REFERENCE_DATE.isoformat()}'"
