@@ -23,6 +23,9 @@ let package = Package(
       pkgConfig: "lua5.4",
       providers: [.apt(["liblua5.4-dev"])]
     ),
+    // HMAC-SHA-256 over the system's OpenSSL libcrypto (SHA extensions where the CPU has
+    // them); only SafeguardStages' HMACSHA256 imports it.
+    .target(name: "CKeyedHash", linkerSettings: [.linkedLibrary("crypto")]),
     // Records, batches, the stage protocol, run context, errors. No C, no I/O formats.
     .target(
       name: "SafeguardCore",
@@ -43,7 +46,9 @@ let package = Package(
     // Built-in stages, one per file.
     .target(
       name: "SafeguardStages",
-      dependencies: ["SafeguardCore", "SafeguardSpatial", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: [
+        "SafeguardCore", "SafeguardSpatial", "CKeyedHash", .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: strict
     ),
     // The part of the Lua host that must be C: everything that raises Lua errors (longjmp).

@@ -88,4 +88,66 @@ public enum Identifiers {
     compact.insert(UInt8(ascii: " "), at: inward)
     return String(decoding: compact, as: UTF8.self)
   }
+
+  /// Whether `validNHSNumber` would accept these bytes, without making its String.
+  public static func isValidNHSNumber(_ bytes: some Collection<UInt8>) -> Bool {
+    var sum = 0
+    var count = 0
+    var tenth = 0
+    for byte in bytes {
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        guard count < 10 else { return false }
+        let digit = Int(byte - UInt8(ascii: "0"))
+        if count < 9 { sum += digit * (10 - count) } else { tenth = digit }
+        count += 1
+      case UInt8(ascii: " "), UInt8(ascii: "-"): continue
+      default: return false
+      }
+    }
+    let check = 11 - sum % 11
+    return count == 10 && check != 10 && (check == 11 ? 0 : check) == tenth
+  }
+
+  /// Whether `validUPN` would accept these bytes, without making its String.
+  public static func isValidUPN(_ bytes: some Collection<UInt8>) -> Bool {
+    var upper: (UInt64, UInt64) = (0, 0)
+    var count = 0
+    for byte in bytes where byte != UInt8(ascii: " ") {
+      guard count < 13 else { return false }
+      let value = byte >= 97 && byte <= 122 ? byte - 32 : byte
+      withUnsafeMutableBytes(of: &upper) { $0[count] = value }
+      count += 1
+    }
+    guard count == 13 else { return false }
+    return withUnsafeBytes(of: &upper) { raw in
+      raw[1...11].allSatisfy { $0 >= 48 && $0 <= 57 } && upnCheckLetter(raw[1...12]) == raw[0]
+    }
+  }
+
+  /// Whether `normalisedPostcode` would accept these bytes, without making its String.
+  public static func isPostcode(_ bytes: some Collection<UInt8>) -> Bool {
+    var compact: (UInt64, UInt64) = (0, 0)
+    var count = 0
+    for byte in bytes {
+      let upper: UInt8
+      switch byte {
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), 0x0A, 0x0D: continue
+      case UInt8(ascii: "a")...UInt8(ascii: "z"): upper = byte - 32
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): upper = byte
+      default: return false
+      }
+      guard count < 7 else { return false }
+      withUnsafeMutableBytes(of: &compact) { $0[count] = upper }
+      count += 1
+    }
+    guard count >= 5 else { return false }
+    return withUnsafeBytes(of: &compact) { raw in
+      let isLetter = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+      let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+      let inward = count - 3
+      return isLetter(raw[0]) && isDigit(raw[inward]) && isLetter(raw[inward + 1])
+        && isLetter(raw[inward + 2])
+    }
+  }
 }

@@ -110,10 +110,16 @@ public enum IdentifierCheck: String, Sendable, Hashable, CaseIterable {
   case postcode
 
   public func passes(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { passes($0) }
+  }
+
+  /// The same check on a field's bytes, without making a String: it runs for every row.
+  public func passes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     switch self {
-    case .nhsNumber: Identifiers.validNHSNumber(text) != nil
-    case .upn: Identifiers.validUPN(text) != nil
-    case .postcode: Identifiers.normalisedPostcode(text) != nil
+    case .nhsNumber: Identifiers.isValidNHSNumber(bytes)
+    case .upn: Identifiers.isValidUPN(bytes)
+    case .postcode: Identifiers.isPostcode(bytes)
     }
   }
 }

@@ -84,7 +84,7 @@ public final class FieldParser: Sendable {
     switch kind {
     case .string:
       value.text = text
-      value.failedCheck = check.map { !$0.passes(String(decoding: text, as: UTF8.self)) } ?? false
+      value.failedCheck = check.map { !$0.passes(text) } ?? false
     case .integer:
       guard source != .boolean else { return .notWholeNumber }
       if let integer = NumberParser.integer(text) {

@@ -45,3 +45,43 @@ import Testing
     #expect(Identifiers.normalisedPostcode("") == nil)
   }
 }
+
+/// The byte checks ingest runs on every identifier field agree with the String rules they
+/// stand for, on edge cases and on random text made of identifiers' characters.
+@Suite struct IdentifierByteCheckTests {
+  static let texts: [String] = {
+    var random = SplitMix64(state: 3)
+    let alphabet = Array("0123456789 ABCDEFGHJKLMNPQRTUVWXYZabcz-.\t\n\r".unicodeScalars)
+    let fixed = [
+      "", "9434765919", "943 476 5919", "943-476-5919 ", "9434765918", "94347659199", "A12345678901B",
+      "a801200001001", "SW1A 1AA", "sw1a1aa", "CV1 2AB", "C V12AB", "ABCDEFGH", "A1 1AA", "AB1 2CD3", "é",
+    ]
+    return fixed
+      + (0..<30_000).map { _ in
+        String(
+          String.UnicodeScalarView(
+            (0..<Int(random.next() % 15)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+      }
+  }()
+
+  @Test func byteChecksAgreeWithTheStringRules() {
+    for text in Self.texts {
+      #expect(
+        IdentifierCheck.nhsNumber.passes(text) == (Identifiers.validNHSNumber(text) != nil),
+        "\(text.debugDescription)")
+      #expect(
+        IdentifierCheck.upn.passes(text) == (Identifiers.validUPN(text) != nil), "\(text.debugDescription)")
+      #expect(
+        IdentifierCheck.postcode.passes(text) == (Identifiers.normalisedPostcode(text) != nil),
+        "\(text.debugDescription)")
+    }
+  }
+
+  @Test func realUPNsPass() {
+    for body in ["801200001001", "801200001002", "93820040512A"] {
+      let letter = Identifiers.upnCheckLetter(Array(body.utf8))!
+      let upn = String(UnicodeScalar(letter)) + body
+      #expect(IdentifierCheck.upn.passes(upn) && IdentifierCheck.upn.passes(upn.lowercased()))
+    }
+  }
+}

@@ -14,26 +14,45 @@ struct DeidentifiedRows: Sendable {
   var areas: [(lsoa: String, ward: String?)?] = []
   /// Register rows' addresses (address + postcode key) → their UPRN household.
   var addressLinks: [(Pseudonym, Pseudonym)] = []
+  /// Register rows known by their address alone, whose household (for now the address's own
+  /// key) may be a UPRN household an earlier register row tied the address to: looked up when
+  /// the batch is resolved in order, not while its keys are computed.
+  var addressOnlyRows: [Int] = []
   /// Per role, for a register: every row's keys of the index rules, row after row.
-  var registerKeys: [[RegisterKeys]]
+  var registerKeys: [RegisterRows]
   /// Per role: how its records were linked.
   var linkage: [LinkageCounts]
   var counts: [String: Int] = [:]
 
-  init(roles: Int) {
+  init(roles: Int, indexRules: Int) {
     persons = Array(repeating: [], count: roles)
     ages = Array(repeating: [], count: roles)
-    registerKeys = Array(repeating: [], count: roles)
+    registerKeys = Array(repeating: RegisterRows(width: indexRules), count: roles)
     linkage = Array(repeating: LinkageCounts(), count: roles)
+  }
+
+  /// Gives each register row known by its address alone the UPRN household an earlier
+  /// register row tied the address to, if any (`RowDeidentifier.households`).
+  mutating func resolveAddressHouseholds(_ index: LinkIndex) {
+    for row in addressOnlyRows {
+      if let address = households[row], let linked = index.household(ofAddress: address) {
+        households[row] = linked
+        counts["households_linked_through_register", default: 0] += 1
+      } else {
+        counts["households_by_address", default: 0] += 1
+      }
+    }
   }
 
   mutating func append(_ other: DeidentifiedRows) {
     for role in persons.indices {
       persons[role] += other.persons[role]
       ages[role] += other.ages[role]
-      registerKeys[role] += other.registerKeys[role]
+      registerKeys[role].append(other.registerKeys[role])
       linkage[role].add(other.linkage[role])
     }
+    // Positions in `other` are its own: after this batch's rows.
+    addressOnlyRows += other.addressOnlyRows.map { $0 + households.count }
     households += other.households
     areas += other.areas
     addressLinks += other.addressLinks
@@ -57,7 +76,7 @@ struct RowDeidentifier: Sendable {
   func rows(
     _ range: Range<Int>, of batch: Batch, rules: StreamRules, index: LinkIndex, isRegister: Bool
   ) -> DeidentifiedRows {
-    var out = DeidentifiedRows(roles: rules.persons.count)
+    var out = DeidentifiedRows(roles: rules.persons.count, indexRules: indexRules.count)
     var invalidNHSNumbers = 0
     var invalidUPNs = 0
     let spell = rules.spell.map { (batch.column($0.start), $0.end.flatMap { batch.column($0) }) }
@@ -68,25 +87,28 @@ struct RowDeidentifier: Sendable {
         values: RowValues(PersonLinker.Columns(rule, batch, postcodeFallback: fallback)), rules: rule.match,
         hasher: hasher)
       let dateOfBirth = batch.column(rule.dateOfBirth ?? "")
+      // Links per rule position, named once at the end rather than per record.
+      var linkedByPosition = [Int](repeating: 0, count: rule.match.count)
       out.persons[role].reserveCapacity(range.count)
       for row in range {
         keys.values.move(to: row)
         if isRegister {
-          var found = registerKeys(&keys.values)
-          if let (start, end) = spell {
-            found.from = start?.day(at: row) ?? .min
-            found.to = end?.day(at: row) ?? .max
-          }
-          out.registerKeys[role].append(found)
+          appendRegisterKeys(
+            &keys.values, spell: spell.map { ($0.0?.day(at: row), $0.1?.day(at: row)) },
+            to: &out.registerKeys[role])
         } else {
           let resolution = PersonLinker.resolve(
             &keys, rules: rule.match, index: index, counts: &out.linkage[role])
+          if case .linked(_, let position) = resolution { linkedByPosition[position] += 1 }
           out.persons[role].append(pseudonym(&keys, rule: rule, resolution, index, &out.linkage[role]))
         }
         let age = referenceDate.flatMap { reference in
           dateOfBirth?.day(at: row).flatMap { AgeBands.age(dateOfBirth: $0, at: reference) }
         }
         out.ages[role].append(age)
+      }
+      for (position, n) in linkedByPosition.enumerated() where n > 0 {
+        out.linkage[role].linkedByRule[rule.match[position].name, default: 0] += n
       }
       invalidNHSNumbers += keys.values.invalidNHSNumbers
       invalidUPNs += keys.values.invalidUPNs
@@ -101,7 +123,7 @@ struct RowDeidentifier: Sendable {
     if let areaField = rules.area, let areas {
       let postcode = batch.column(areaField)
       for row in range {
-        let found = postcode?.text(at: row).flatMap { areas.areas(of: $0) }
+        let found = postcode?.withTextBytes(at: row) { areas.areas(of: $0) } ?? nil
         if found == nil { out.counts["postcodes_unmatched", default: 0] += 1 }
         out.areas.append(found)
       }
@@ -109,15 +131,13 @@ struct RowDeidentifier: Sendable {
     return out
   }
 
-  /// A non-register record's pseudonym, counted under how it was resolved.
+  /// A non-register record's pseudonym, counted under how it was resolved (links are counted
+  /// by the caller).
   private func pseudonym(
     _ keys: inout LazyRecordKeys, rule: PersonRule, _ resolution: PersonLinker.Resolution, _ index: LinkIndex,
     _ counts: inout LinkageCounts
   ) -> Pseudonym? {
-    if case .linked(let person, let position) = resolution {
-      counts.linkedByRule[rule.match[position].name, default: 0] += 1
-      return index.persons[Int(person)].pseudonym
-    }
+    if case .linked(let person, _) = resolution { return index.persons[Int(person)].pseudonym }
     let own = linker.ownPseudonym(&keys, rules: rule.match.count, resolution: resolution)
     switch resolution {
     case _ where own == nil: counts.withoutIdentifier += 1
@@ -128,14 +148,18 @@ struct RowDeidentifier: Sendable {
     return own
   }
 
-  /// A register row's keys for every index rule, its strong identifiers and the values a
-  /// registered person keeps.
-  private func registerKeys(_ values: inout RowValues) -> RegisterKeys {
-    var keys = RegisterKeys(
-      keys: indexRules.map { values.key($0, hasher) },
-      nhsNumber: values.key(.nhsNumber, hasher), upn: values.key(.upn, hasher))
-    for field in keptValues { if let value = values.value(field) { keys.values[field] = value } }
-    return keys
+  /// A register row's keys for every index rule, its strong identifiers, the values a
+  /// registered person keeps, and its spell's days.
+  private func appendRegisterKeys(
+    _ values: inout RowValues, spell: (start: Int32?, end: Int32?)?, to rows: inout RegisterRows
+  ) {
+    var kept = IdentifierValues()
+    for field in keptValues { if let value = values.value(field) { kept[field] = value } }
+    let nhsNumber = values.key(.nhsNumber, hasher)
+    let upn = values.key(.upn, hasher)
+    rows.append(
+      keys: { values.key(indexRules[$0], hasher) }, nhsNumber: nhsNumber, upn: upn, values: kept,
+      from: spell?.start ?? .min, to: spell?.end ?? .max)
   }
 
   private func households(
@@ -145,22 +169,34 @@ struct RowDeidentifier: Sendable {
     let uprn = household.uprn.flatMap { batch.column($0) }
     let address = household.address.flatMap { batch.column($0) }
     let postcode = household.postcode.flatMap { batch.column($0) }
+    // The household address key (`IdentifierNormaliser.householdAddressKey`) and the UPRN,
+    // built in one reused buffer.
+    var key: [UInt8] = []
+    key.reserveCapacity(128)
+    let separator = IdentifierNormaliser.keySeparator.utf8.first!
     for row in range {
-      let addressKey = address?.text(at: row).flatMap { line in
-        postcode?.text(at: row).flatMap {
-          IdentifierNormaliser.householdAddressKey(address: line, postcode: $0)
-        }
-      }
-      let byAddress = addressKey.map { hasher.pseudonym(domain: .householdAddress, $0) }
-      if let raw = uprn?.text(at: row), let value = IdentifierNormaliser.uprn(raw) {
-        let pseudonym = hasher.pseudonym(domain: .householdUPRN, value)
+      key.removeAll(keepingCapacity: true)
+      let hasAddress =
+        address?.withTextBytes(at: row) { IdentifierBytes.address($0, into: &key) } == true
+        && {
+          key.append(separator); return true
+        }()
+        && postcode?.withTextBytes(at: row) { IdentifierBytes.postcode($0, into: &key) } == true
+      let byAddress =
+        hasAddress ? key.withUnsafeBufferPointer { hasher.pseudonym(domain: .householdAddress, $0) } : nil
+      key.removeAll(keepingCapacity: true)
+      if uprn?.withTextBytes(at: row, { IdentifierBytes.uprn($0, into: &key) }) == true {
+        let pseudonym = key.withUnsafeBufferPointer { hasher.pseudonym(domain: .householdUPRN, $0) }
         out.households.append(pseudonym)
         out.counts["households_by_uprn", default: 0] += 1
         // A register row ties the address as written to its UPRN, so an extract that knows
         // only the address (the police) reaches the same household.
         if isRegister, let byAddress { out.addressLinks.append((byAddress, pseudonym)) }
       } else if let byAddress {
-        if let linked = index.households[byAddress] {
+        if isRegister {
+          out.households.append(byAddress)
+          out.addressOnlyRows.append(out.households.count - 1)
+        } else if let linked = index.household(ofAddress: byAddress) {
           out.households.append(linked)
           out.counts["households_linked_through_register", default: 0] += 1
         } else {

@@ -44,6 +44,17 @@ public final class Deidentify: Stage {
     var index = LinkIndex()
     var deidentifier: RowDeidentifier?
     var redactor: (any AttachedPlugin)?
+    /// A register batch whose keys are computed and whose rows wait to be resolved in order.
+    var pending: PendingRegister?
+  }
+
+  /// A register batch between its two parts: its keys, computed in parallel chunks, and its
+  /// rows' resolution in order against the index. The resolution of batch n runs while the
+  /// keys of batch n + 1 are computed, so a register (half the rows of a run) keeps both cores
+  /// busy; its output leaves one call later, in the same order.
+  private struct PendingRegister: Sendable {
+    let batch: Batch
+    let rows: DeidentifiedRows
   }
   private let state = Mutex(State())
 
@@ -207,23 +218,56 @@ public final class Deidentify: Stage {
       context.drop(batch.count, rule: "no de-identification rules")
       return []
     }
-    let (schema, index, deidentifier, redactor) = state.withLock {
-      ($0.schemas[batch.stream]!, $0.index, $0.deidentifier!, $0.redactor)
+    let (deidentifier, pending) = state.withLock { state in
+      defer { state.pending = nil }
+      return (state.deidentifier!, state.pending)
     }
-    let isRegister = linkFrom.contains(batch.stream)
-    var rows = await Self.deidentify(
-      batch, rule: rule, index: index, isRegister: isRegister, with: deidentifier)
-    if isRegister {
-      // In row order: a row may be the person an earlier row of this batch added.
-      state.withLock { state in
-        for (role, person) in rule.persons.enumerated() {
-          rows.persons[role] = state.index.register(
-            rows.registerKeys[role], rule: person, indexRules: indexRules, linker: deidentifier.linker,
-            hasSpells: rule.spell != nil, counts: &rows.linkage[role])
-        }
-        for (address, household) in rows.addressLinks { state.index.linkAddress(address, to: household) }
+    if linkFrom.contains(batch.stream) {
+      // A register row's keys need no index: computed while the batch before is resolved.
+      async let keys = Self.deidentify(
+        batch, rule: rule, index: LinkIndex(), isRegister: true, with: deidentifier)
+      let resolved = try pending.map { try complete($0, context: context) }
+      let rows = await keys
+      state.withLock { $0.pending = PendingRegister(batch: batch, rows: rows) }
+      return resolved.map { [$0] } ?? []
+    }
+    var out = try pending.map { [try complete($0, context: context)] } ?? []
+    let index = state.withLock { $0.index }
+    let rows = await Self.deidentify(batch, rule: rule, index: index, isRegister: false, with: deidentifier)
+    out.append(try build(batch, rows: rows, context: context))
+    return out
+  }
+
+  public func finish(context: StageContext) async throws -> [Batch] {
+    let pending = state.withLock { state in
+      defer { state.pending = nil }
+      return state.pending
+    }
+    return try pending.map { [try complete($0, context: context)] } ?? []
+  }
+
+  /// Resolves a register batch's rows in order against the index (a row may be the person an
+  /// earlier row of the same batch added), then builds its output.
+  private func complete(_ pending: PendingRegister, context: StageContext) throws -> Batch {
+    let rule = rules[pending.batch.stream]!
+    var rows = pending.rows
+    state.withLock { state in
+      let linker = state.deidentifier!.linker
+      for (role, person) in rule.persons.enumerated() {
+        rows.persons[role] = state.index.register(
+          rows.registerKeys[role], rule: person, indexRules: indexRules, linker: linker,
+          hasSpells: rule.spell != nil, counts: &rows.linkage[role])
       }
+      rows.resolveAddressHouseholds(state.index)
+      for (address, household) in rows.addressLinks { state.index.linkAddress(address, to: household) }
     }
+    return try build(pending.batch, rows: rows, context: context)
+  }
+
+  /// Reports a batch's counts and builds its de-identified output.
+  private func build(_ batch: Batch, rows: DeidentifiedRows, context: StageContext) throws -> Batch {
+    let rule = rules[batch.stream]!
+    let (schema, redactor) = state.withLock { ($0.schemas[batch.stream]!, $0.redactor) }
     // Without a register there is nothing to link to: every record would count as unlinked.
     for (role, person) in rule.persons.enumerated() where !linkFrom.isEmpty {
       context.linkage(stream: batch.stream, role: person.role, rows.linkage[role])
@@ -233,7 +277,7 @@ public final class Deidentify: Stage {
     let built = DeidentifiedBatch.build(
       batch, rule: rule, schema: schema, rows: rows, bands: bands, wards: postcodes.ward != nil,
       redacted: redacted.values)
-    return [try redacted.apply(to: built, policy: policy, context: context)]
+    return try redacted.apply(to: built, policy: policy, context: context)
   }
 
   /// De-identifies a batch's rows in parallel chunks, joined in row order.
@@ -252,7 +296,7 @@ public final class Deidentify: Stage {
       }
       var parts: [(Int, DeidentifiedRows)] = []
       for await part in group { parts.append(part) }
-      var joined = DeidentifiedRows(roles: rule.persons.count)
+      var joined = DeidentifiedRows(roles: rule.persons.count, indexRules: deidentifier.indexRules.count)
       for (_, part) in parts.sorted(by: { $0.0 < $1.0 }) { joined.append(part) }
       return joined
     }

@@ -46,12 +46,14 @@ public struct KeyedHasher: Sendable {
   /// The first 128 bits of the HMAC, first byte most significant.
   @usableFromInline
   func code(domain: Domain, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt128 {
-    var inner = mac.innerStream()
-    domain.tagBytes.withUnsafeBufferPointer { inner.update($0) }
-    inner.update(byte: Self.separator)
-    inner.update(bytes)
-    let outer = mac.finish(inner)
-    return UInt128(outer.a) << 96 | UInt128(outer.b) << 64 | UInt128(outer.c) << 32 | UInt128(outer.d)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
+      domain.prefix.withUnsafeBytes { prefix in
+        mac.code(prefix: prefix, UnsafeRawBufferPointer(bytes), into: out.baseAddress!)
+      }
+      var value: UInt128 = 0
+      for index in 0..<16 { value = value << 8 | UInt128(out[index]) }
+      return value
+    }
   }
 }
 
@@ -71,11 +73,12 @@ extension KeyedHasher {
   public struct Domain: Sendable, Hashable, CustomStringConvertible {
     /// The bytes hashed before the separator.
     public let tag: String
-    let tagBytes: [UInt8]
+    /// The tag and the separator, hashed before the identifier.
+    let prefix: [UInt8]
 
     private init(uncheckedTag tag: String) {
       self.tag = tag
-      self.tagBytes = Array(tag.utf8)
+      self.prefix = Array(tag.utf8) + [KeyedHasher.separator]
     }
 
     /// A person, by NHS number (ten digits).

@@ -57,7 +57,8 @@ struct PostcodeAreas: Sendable {
     }
   }
 
-  private var areas: [String: (lsoa: String, ward: String?)] = [:]
+  /// By the postcode's standard form packed into an integer (`IdentifierBytes.postcodeKey`).
+  private var areas: [UInt64: (lsoa: String, ward: String?)] = [:]
 
   init(_ table: ReferenceTable, source: Source, stage: String) throws(RunError) {
     let needed = source.columns(stage: stage)
@@ -66,7 +67,8 @@ struct PostcodeAreas: Sendable {
     var w: Int?
     if needed.count > 2 { w = try table.column(needed[2]) }
     for row in table.rows where row.count > max(p, l, w ?? 0) {
-      if let postcode = Identifiers.normalisedPostcode(row[p]) {
+      var text = row[p]
+      if let postcode = text.withUTF8({ IdentifierBytes.postcodeKey($0) }) {
         areas[postcode] = (row[l], w.map { row[$0] })
       }
     }
@@ -74,6 +76,11 @@ struct PostcodeAreas: Sendable {
 
   /// The areas of a postcode written in any common form; nil when not in the lookup.
   func areas(of postcode: String) -> (lsoa: String, ward: String?)? {
-    Identifiers.normalisedPostcode(postcode).flatMap { areas[$0] }
+    var text = postcode
+    return text.withUTF8 { areas(of: $0) }
+  }
+
+  func areas(of postcode: UnsafeBufferPointer<UInt8>) -> (lsoa: String, ward: String?)? {
+    IdentifierBytes.postcodeKey(postcode).flatMap { areas[$0] }
   }
 }

@@ -19,3 +19,14 @@ extension Column {
     return days[row]
   }
 }
+
+extension Column {
+  /// Calls `body` with the bytes of one row's text (as `text(at:)`), without making a String
+  /// for a string column; nil when null or not a text column.
+  func withTextBytes<R>(at row: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+    guard present[row] else { return nil }
+    if case .string(let strings) = values { return strings.withBytes(at: row, body) }
+    guard var text = text(at: row) else { return nil }
+    return text.withUTF8(body)
+  }
+}

@@ -141,13 +141,13 @@ struct OverlayReport {
         defer { b += 1 }
         return b
       }
-      builders[next()].appendString(accumulator.persons.names[Int(accumulator.childPerson[c])])
+      builders[next()].appendString(accumulator.persons.name(Int(accumulator.childPerson[c])))
       builders[next()].appendDate(period.yearStart)
       builders[next()].appendDate(period.end)
       builders[next()].appendInteger(Int64(age))
       builders[next()].appendString(bandLabels[band])
       if area >= 0 {
-        builders[next()].appendString(accumulator.areas.names[Int(area)])
+        builders[next()].appendString(accumulator.areas.name(Int(area)))
       } else {
         builders[next()].appendNull()
       }

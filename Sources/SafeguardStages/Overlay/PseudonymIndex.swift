@@ -8,30 +8,43 @@ struct PseudonymIndex: Sendable {
   private struct Key: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
+
+    var wide: UInt128 { UInt128(high) << 64 | UInt128(low) }
   }
 
-  private var numbers: [Key: Int32] = [:]
+  private var numbers = HashedKeyMap<Int32>()
   private var textNumbers: [String: Int32] = [:]
-  private(set) var names: [String] = []
+  /// Per number, the pseudonym's 128 bits; its text is made again only when written out
+  /// (a String per person and household held for the whole run was a tenth of its memory).
+  private var keys: [UInt128] = []
+  /// The numbers of values that were not pseudonyms' text, with that text.
+  private var texts: [Int32: String] = [:]
 
-  var count: Int { names.count }
+  var count: Int { keys.count }
+
+  /// The text of a number's value, as it was read.
+  func name(_ number: Int) -> String { texts[Int32(number)] ?? Pseudonym(keys[number]).hex }
+
+  /// Every value's text, by number.
+  var names: [String] { (0..<count).map(name) }
 
   /// The number of a row's value, made if new; nil for a missing value.
   mutating func intern(_ column: StringColumn, _ row: Int) -> Int32? {
     column.withBytes(at: row) { bytes in
       guard !bytes.isEmpty else { return nil }
       if let key = Self.hexKey(bytes) {
-        if let known = numbers[key] { return known }
-        let next = Int32(names.count)
-        numbers[key] = next
-        names.append(String(decoding: bytes, as: UTF8.self))
+        let next = Int32(keys.count)
+        let (position, inserted) = numbers.insert(key.wide, next)
+        guard inserted else { return numbers[position: position] }
+        keys.append(key.wide)
         return next
       }
       let text = String(decoding: bytes, as: UTF8.self)
       if let known = textNumbers[text] { return known }
-      let next = Int32(names.count)
+      let next = Int32(keys.count)
       textNumbers[text] = next
-      names.append(text)
+      texts[next] = text
+      keys.append(0)
       return next
     }
   }
@@ -40,7 +53,7 @@ struct PseudonymIndex: Sendable {
   func lookup(_ column: StringColumn, _ row: Int) -> Int32? {
     column.withBytes(at: row) { bytes in
       guard !bytes.isEmpty else { return nil }
-      if let key = Self.hexKey(bytes) { return numbers[key] }
+      if let key = Self.hexKey(bytes) { return numbers[key.wide] }
       return textNumbers[String(decoding: bytes, as: UTF8.self)]
     }
   }

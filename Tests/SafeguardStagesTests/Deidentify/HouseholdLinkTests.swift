@@ -71,6 +71,38 @@ import Testing
     #expect(counts["households_by_address"] == 1)
   }
 
+  /// A register batch is resolved while the next one's keys are computed: a later register
+  /// row known by its address alone must still find the UPRN household an earlier batch tied
+  /// the address to, and not one its own batch ties it to afterwards.
+  @Test func aLaterRegisterBatchFindsTheHouseholdAnEarlierBatchLinked() async throws {
+    var pipeline = try InMemoryPipeline(
+      [try Self.stage()],
+      inputs: StreamSchemas([
+        ("people", Self.people), ("address_history", Self.history), ("police", Self.police),
+      ]),
+      context: TestRun.context())
+    try await pipeline.push(
+      TestRun.batch("people", Self.people, [[text("P1"), text("100"), text("1 Oak Road"), text("XY1 1AA")]]))
+    try await pipeline.push(
+      TestRun.batch("people", Self.people, [[text("P2"), text("300"), text("5 Fir Close"), text("XY4 4DD")]]))
+    try await pipeline.push(
+      TestRun.batch(
+        "address_history", Self.history,
+        [
+          [text("P2"), text(""), text("1 OAK RD"), text("XY1 1AA")],
+          [text("P1"), text(""), text("8 Yew Lane"), text("XY5 5EE")],
+          [text("P1"), text("400"), text("8 Yew Lane"), text("XY5 5EE")],
+        ]))
+    let out = try await pipeline.finish()
+    let people = try #require(out["people"]?.column("household_id"))
+    let history = try #require(out["address_history"]?.column("household_id"))
+    #expect(history.value(at: 0) == people.value(at: 0), "UPRN 100's household, tied two batches before")
+    #expect(history.value(at: 1) != history.value(at: 2), "a link made later in the same batch is not used")
+    let counts = pipeline.context.counters.counts(stage: 0).counters
+    #expect(counts["households_linked_through_register"] == 1)
+    #expect(counts["households_by_address"] == 1)
+  }
+
   @Test func everyRegisterMustBeDeclaredBeforeTheOtherStreams() throws {
     let stage = try Self.stage()
     var diagnostics = Diagnostics()
