@@ -12,12 +12,18 @@ struct DeidentifiedRows: Sendable {
   var ages: [[Int?]]
   var households: [Pseudonym?] = []
   var areas: [(lsoa: String, ward: String?)?] = []
-  /// Register rows' addresses (address + postcode key) → their UPRN household.
-  var addressLinks: [(Pseudonym, Pseudonym)] = []
-  /// Register rows known by their address alone, whose household (for now the address's own
-  /// key) may be a UPRN household an earlier register row tied the address to: looked up when
-  /// the batch is resolved in order, not while its keys are computed.
-  var addressOnlyRows: [Int] = []
+  /// A register's address steps, in row order: a row with a UPRN and an address ties the
+  /// address (address + postcode key) to the UPRN's household; a row known by its address alone
+  /// takes the household a register row before it tied the address to, if any. Carried out
+  /// in order when the batch is resolved (`resolveAddresses`), so that "before it" means the
+  /// rows before it, whatever the batch size.
+  var addressSteps: [AddressStep] = []
+
+  enum AddressStep: Sendable {
+    case link(address: Pseudonym, household: Pseudonym)
+    /// The row (its position in `households`) whose household is for now its address's key.
+    case lookup(row: Int)
+  }
   /// Per role, for a register: every row's keys of the index rules, row after row.
   var registerKeys: [RegisterRows]
   /// Per role: how its records were linked.
@@ -31,15 +37,18 @@ struct DeidentifiedRows: Sendable {
     linkage = Array(repeating: LinkageCounts(), count: roles)
   }
 
-  /// Gives each register row known by its address alone the UPRN household an earlier
-  /// register row tied the address to, if any (`RowDeidentifier.households`).
-  mutating func resolveAddressHouseholds(_ index: LinkIndex) {
-    for row in addressOnlyRows {
-      if let address = households[row], let linked = index.household(ofAddress: address) {
-        households[row] = linked
-        counts["households_linked_through_register", default: 0] += 1
-      } else {
-        counts["households_by_address", default: 0] += 1
+  /// Carries out a register batch's address steps in row order against the index.
+  mutating func resolveAddresses(_ index: inout LinkIndex) {
+    for step in addressSteps {
+      switch step {
+      case .link(let address, let household): index.linkAddress(address, to: household)
+      case .lookup(let row):
+        if let address = households[row], let linked = index.household(ofAddress: address) {
+          households[row] = linked
+          counts["households_linked_through_register", default: 0] += 1
+        } else {
+          counts["households_by_address", default: 0] += 1
+        }
       }
     }
   }
@@ -52,10 +61,13 @@ struct DeidentifiedRows: Sendable {
       linkage[role].add(other.linkage[role])
     }
     // Positions in `other` are its own: after this batch's rows.
-    addressOnlyRows += other.addressOnlyRows.map { $0 + households.count }
+    let offset = households.count
+    addressSteps += other.addressSteps.map { step in
+      guard case .lookup(let row) = step else { return step }
+      return .lookup(row: row + offset)
+    }
     households += other.households
     areas += other.areas
-    addressLinks += other.addressLinks
     counts.merge(other.counts, uniquingKeysWith: +)
   }
 }
@@ -191,11 +203,13 @@ struct RowDeidentifier: Sendable {
         out.counts["households_by_uprn", default: 0] += 1
         // A register row ties the address as written to its UPRN, so an extract that knows
         // only the address (the police) reaches the same household.
-        if isRegister, let byAddress { out.addressLinks.append((byAddress, pseudonym)) }
+        if isRegister, let byAddress {
+          out.addressSteps.append(.link(address: byAddress, household: pseudonym))
+        }
       } else if let byAddress {
         if isRegister {
           out.households.append(byAddress)
-          out.addressOnlyRows.append(out.households.count - 1)
+          out.addressSteps.append(.lookup(row: out.households.count - 1))
         } else if let linked = index.household(ofAddress: byAddress) {
           out.households.append(linked)
           out.counts["households_linked_through_register", default: 0] += 1

@@ -258,8 +258,7 @@ public final class Deidentify: Stage {
           rows.registerKeys[role], rule: person, indexRules: indexRules, linker: linker,
           hasSpells: rule.spell != nil, counts: &rows.linkage[role])
       }
-      rows.resolveAddressHouseholds(state.index)
-      for (address, household) in rows.addressLinks { state.index.linkAddress(address, to: household) }
+      rows.resolveAddresses(&state.index)
     }
     return try build(pending.batch, rows: rows, context: context)
   }
