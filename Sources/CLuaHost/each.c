@@ -85,51 +85,102 @@ int sg_row_defaults(lua_State *L, int keys_ref, const int32_t *kinds, int count,
   return sg_protect(L, defaults_body, &spec, 0);
 }
 
-/// Pushes row `row` as a table holding only the cells the shared table does not supply (text,
-/// dates, integers other than 0, true flags), with the shared metatable at stack index `meta`;
-/// or, for a row with a null integer or boolean (which must read as nil, not as a shared 0),
-/// as a plain record table. One look at each cell finds the row's own cells.
-static void push_sparse_row(lua_State *L, const sg_rows *rows, int row, int keys, int meta,
-                            int *own) {
-  int count = 0;
+/// Which cells of each row its own table holds, found column by column (each column read in
+/// order, as it lies in memory, rather than one cell from every column per row): one bit per
+/// column, `words` words per row. Text, dates, integers other than 0 and true flags are the
+/// row's own; a null integer or boolean makes the row `plain` (it must read as nil, which a
+/// shared 0 would hide).
+typedef struct own_cells {
+  int words;
+  uint64_t *bits;
+  /// How many bits each row has set.
+  int *counts;
+  bool *plain;
+} own_cells;
+
+static bool find_own_cells(const sg_rows *rows, own_cells *cells) {
+  int count = rows->count;
+  cells->words = (rows->column_count + 63) / 64;
+  if (cells->words == 0) cells->words = 1;
+  cells->bits = calloc((size_t)count * (size_t)cells->words + 1, sizeof(uint64_t));
+  cells->counts = calloc((size_t)count + 1, sizeof(int));
+  cells->plain = calloc((size_t)count + 1, sizeof(bool));
+  if (cells->bits == NULL || cells->counts == NULL || cells->plain == NULL) return false;
   for (int f = 0; f < rows->column_count; f++) {
     const sg_column *column = &rows->columns[f];
-    bool present = column->present[row];
+    const bool *present = column->present + rows->first;
+    uint64_t *bits = cells->bits + f / 64;
+    uint64_t bit = (uint64_t)1 << (f % 64);
+    int stride = cells->words;
     switch (column->kind) {
-      case SG_INTEGER:
-        if (!present) goto plain;
-        if (((const int64_t *)column->values)[row] != 0) own[count++] = f;
+      case SG_INTEGER: {
+        const int64_t *values = (const int64_t *)column->values + rows->first;
+        for (int r = 0; r < count; r++) {
+          bool own = present[r] && values[r] != 0;
+          bits[(size_t)r * stride] |= own ? bit : 0;
+          cells->counts[r] += own;
+          cells->plain[r] |= !present[r];
+        }
         break;
-      case SG_BOOLEAN:
-        if (!present) goto plain;
-        if (((const bool *)column->values)[row]) own[count++] = f;
+      }
+      case SG_BOOLEAN: {
+        const bool *values = (const bool *)column->values + rows->first;
+        for (int r = 0; r < count; r++) {
+          bool own = present[r] && values[r];
+          bits[(size_t)r * stride] |= own ? bit : 0;
+          cells->counts[r] += own;
+          cells->plain[r] |= !present[r];
+        }
         break;
+      }
       default:
-        if (present) own[count++] = f;
+        for (int r = 0; r < count; r++) {
+          bits[(size_t)r * stride] |= present[r] ? bit : 0;
+          cells->counts[r] += present[r];
+        }
         break;
     }
   }
-  lua_createtable(L, 0, count);
-  for (int i = 0; i < count; i++) {
-    lua_rawgeti(L, keys, own[i] + 1);
-    sg_push_cell(L, &rows->columns[own[i]], row, keys);
-    lua_rawset(L, -3);
+  return true;
+}
+
+static void free_own_cells(own_cells *cells) {
+  free(cells->bits);
+  free(cells->counts);
+  free(cells->plain);
+}
+
+/// Pushes the row `first + r` as a table holding only its own cells, with the shared
+/// metatable at stack index `meta`; or, for a plain row, as a plain record table.
+static void push_sparse_row(lua_State *L, const sg_rows *rows, int r, int keys, int meta,
+                            const own_cells *cells) {
+  int row = rows->first + r;
+  if (cells->plain[r]) {
+    sg_push_row(L, rows, row, keys);
+    return;
+  }
+  const uint64_t *bits = cells->bits + (size_t)r * (size_t)cells->words;
+  lua_createtable(L, 0, cells->counts[r]);
+  for (int w = 0; w < cells->words; w++) {
+    for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
+      int f = w * 64 + __builtin_ctzll(word);
+      lua_rawgeti(L, keys, f + 1);
+      sg_push_cell(L, &rows->columns[f], row, keys);
+      lua_rawset(L, -3);
+    }
   }
   lua_pushvalue(L, meta);
   lua_setmetatable(L, -2);
-  return;
-plain:
-  sg_push_row(L, rows, row, keys);
 }
 
 // MARK: Calling
 
 typedef struct each_spec {
   int function_ref;
-  /// Room for one index per column: the row's own cells.
-  int *own;
+  const own_cells *cells;
   const sg_each *each;
-  int row;
+  /// The row, counted from `each->rows->first`.
+  int r;
   const sg_value *values;
   int argc;
   const char *arena;
@@ -149,8 +200,8 @@ static int each_body(lua_State *L, void *ud) {
     meta = lua_gettop(L);
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, spec->function_ref);
-  if (meta) push_sparse_row(L, rows, spec->row, keys, meta, spec->own);
-  else sg_push_row(L, rows, spec->row, keys);
+  if (meta) push_sparse_row(L, rows, spec->r, keys, meta, spec->cells);
+  else sg_push_row(L, rows, rows->first + spec->r, keys);
   for (int i = 0; i < spec->argc; i++) sg_push_value(L, spec->values, i, spec->arena);
   h->relaxed = 0;
   lua_call(L, 1 + spec->argc, 1);
@@ -201,26 +252,28 @@ int sg_call_each(lua_State *L, int function_ref, const sg_each *each, const sg_v
                  const char *arena, int *done) {
   const sg_rows *rows = each->rows;
   int width = each->results->count;
+  *done = 0;
   // Outside Lua's allocator: the host's scratch space, never a reason for a plugin to fail.
-  int *own = malloc(sizeof(int) * (size_t)(rows->column_count > 0 ? rows->column_count : 1));
-  if (own == NULL) return LUA_ERRMEM;
+  own_cells cells = {0, NULL, NULL, NULL};
+  if (each->defaults_ref != 0 && !find_own_cells(rows, &cells)) {
+    free_own_cells(&cells);
+    return LUA_ERRMEM;
+  }
+  int status = LUA_OK;
   for (int r = 0; r < rows->count; r++) {
     *done = r;
-    each_spec spec = {function_ref, own, each, rows->first + r, values, argc, arena};
-    int status = sg_protect(L, each_body, &spec, 1);
-    if (status != LUA_OK) {
-      free(own);
-      return status;
-    }
+    each_spec spec = {function_ref, &cells, each, r, values, argc, arena};
+    status = sg_protect(L, each_body, &spec, 1);
+    if (status != LUA_OK) break;
     // The result sits at index 2, above the message handler, until it is read.
     int read = sg_read_slots(L, 2, each->results, each->out + (size_t)r * (size_t)width);
     if (read != 0) {
-      free(own);
-      return read == -2 ? SG_STATUS_NOSTACK : SG_STATUS_BAD_RESULT;
+      status = read == -2 ? SG_STATUS_NOSTACK : SG_STATUS_BAD_RESULT;
+      break;
     }
     lua_settop(L, 1);
+    *done = r + 1;
   }
-  free(own);
-  *done = rows->count;
-  return LUA_OK;
+  free_own_cells(&cells);
+  return status;
 }

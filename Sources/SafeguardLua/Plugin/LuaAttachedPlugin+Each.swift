@@ -7,7 +7,7 @@ import SafeguardCore
 /// share.
 extension LuaAttachedPlugin {
   /// Rows made and called at a time by one copy.
-  static let block = 4_096
+  static let block = 1_024
   /// Fewer rows than this per copy are not worth starting another copy for.
   static let rowsPerCopy = 2_048
 

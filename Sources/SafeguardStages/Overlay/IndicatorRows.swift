@@ -41,47 +41,66 @@ struct IndicatorRows: Sendable {
     periods = options.windows.periods.count
   }
 
-  /// The rows of `items[range]`, in order.
+  /// The rows of `items[range]`, in order. The tallies are read row by row (a child's are
+  /// stored together) into column-major buffers, which are then cut into columns.
   func batch(_ range: Range<Int>) -> Batch {
     let rows = items[range]
-    let all = [Bool](repeating: true, count: rows.count)
+    let n = rows.count
+    let factors = atLeast.count
+    let measureTotal = measureWidths.reduce(0, +)
+    var years = [Int64](repeating: 0, count: factors * n)
+    var threeYears = years
+    var latest = [Int32](repeating: 0, count: factors * n)
+    var hasLatest = [Bool](repeating: false, count: factors * n)
+    var measures = [Int64](repeating: 0, count: measureTotal * n)
+    for (r, row) in rows.enumerated() {
+      let (child, period) = (row.child, Int(row.period))
+      for f in 0..<factors {
+        let (year, three) = tally.counts(child: child, factor: f, period: period)
+        years[f * n + r] = Int64(year)
+        threeYears[f * n + r] = Int64(three)
+        if let day = tally.latest(child: child, factor: f, period: period) {
+          latest[f * n + r] = day
+          hasLatest[f * n + r] = true
+        }
+      }
+      var m = 0
+      for (s, width) in measureWidths.enumerated() {
+        defer { m += width }
+        guard !measureCounts[s].isEmpty else { continue }
+        let base = Int(child) * width
+        for column in 0..<width {
+          measures[(m + column) * n + r] = Int64(measureCounts[s][(base + column) * periods + period])
+        }
+      }
+    }
+
+    let all = [Bool](repeating: true, count: n)
     var columns: [Column] = []
     columns.reserveCapacity(schema.count)
     func code(_ value: (ChildPeriod) -> Int32) {
-      guard case .code(let list) = schema.fields[columns.count].type else {
-        preconditionFailure("a code field")
-      }
+      guard case .code(let list) = schema.fields[columns.count].type else { preconditionFailure("a code field") }
       columns.append(Column(values: .code(rows.map(value), list), present: all))
     }
-    func integers(_ value: (ChildPeriod) -> Int) {
-      columns.append(Column(values: .integer(rows.map { Int64(value($0)) }), present: all))
-    }
-    func count(_ row: ChildPeriod, _ factor: Int, _ window: Int) -> Int {
-      tally.count(child: row.child, factor: factor, period: Int(row.period), window: window)
-    }
-
     code { $0.period }
     code { $0.period }
-    integers { Int($0.age) }
+    columns.append(Column(values: .integer(rows.map { Int64($0.age) }), present: all))
     code { $0.band }
     guard case .code(let areas) = schema.fields[columns.count].type else { preconditionFailure("lsoa") }
-    columns.append(
-      Column(values: .code(rows.map { max($0.area, 0) }, areas), present: rows.map { $0.area >= 0 }))
-    // Each count is read once; the flags and the trio follow from the counts.
-    var trioYear = [Int64](repeating: 0, count: rows.count)
+    columns.append(Column(values: .code(rows.map { max($0.area, 0) }, areas), present: rows.map { $0.area >= 0 }))
+    var trioYear = [Int64](repeating: 0, count: n)
     var trio3y = trioYear
-    for f in atLeast.indices {
-      let year = rows.map { Int64(count($0, f, 0)) }
-      let threeYears = rows.map { Int64(count($0, f, 1)) }
-      let (presentYear, present3y) = (year.map { $0 >= atLeast[f] }, threeYears.map { $0 >= atLeast[f] })
+    for f in 0..<factors {
+      let cells = f * n..<(f + 1) * n
+      let (year, three) = (Array(years[cells]), Array(threeYears[cells]))
+      let (presentYear, present3y) = (year.map { $0 >= atLeast[f] }, three.map { $0 >= atLeast[f] })
       columns.append(Column(values: .integer(year), present: all))
-      columns.append(Column(values: .integer(threeYears), present: all))
+      columns.append(Column(values: .integer(three), present: all))
       columns.append(Column(values: .boolean(presentYear), present: all))
       columns.append(Column(values: .boolean(present3y), present: all))
-      let latest = rows.map { tally.latest(child: $0.child, factor: f, period: Int($0.period)) }
-      columns.append(Column(values: .date(latest.map { $0 ?? 0 }), present: latest.map { $0 != nil }))
+      columns.append(Column(values: .date(Array(latest[cells])), present: Array(hasLatest[cells])))
       if trio.contains(f) {
-        for r in 0..<rows.count {
+        for r in 0..<n {
           if presentYear[r] { trioYear[r] += 1 }
           if present3y[r] { trio3y[r] += 1 }
         }
@@ -93,16 +112,11 @@ struct IndicatorRows: Sendable {
       columns.append(Column(values: .boolean(trioYear.map { $0 == 3 }), present: all))
       columns.append(Column(values: .boolean(trio3y.map { $0 == 3 }), present: all))
     }
-    for (s, width) in measureWidths.enumerated() {
-      let counts = measureCounts[s]
-      for column in 0..<width {
-        integers {
-          counts.isEmpty ? 0 : Int(counts[(Int($0.child) * width + column) * periods + Int($0.period)])
-        }
-      }
+    for m in 0..<measureTotal {
+      columns.append(Column(values: .integer(Array(measures[m * n..<(m + 1) * n])), present: all))
     }
     return Batch(
       stream: "indicators", schema: schema, columns: columns,
-      origins: [RowOrigin](repeating: RowOrigin(file: -1, line: 0), count: rows.count))
+      origins: [RowOrigin](repeating: RowOrigin(file: -1, line: 0), count: n))
   }
 }
