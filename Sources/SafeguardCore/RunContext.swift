@@ -22,12 +22,15 @@ public final class RunContext: Sendable {
   public let reference: ReferenceTables
   /// The reference date of the definition ("today" for ages and windows), days since 1970.
   public let referenceDate: Int32?
+  /// How many threads the run may keep busy (`safeguard run --threads`, at least 1). Stages
+  /// size their parallel work by it (`StageContext.threads`); no output may depend on it.
+  public let threads: Int
   private let metadata = Mutex<RunMetadata>(RunMetadata())
 
   public init(
     runID: String, logger: Logger, output: OutputWriter,
     reference: ReferenceTables = ReferenceTables(paths: [:], loader: ReferenceTables.none),
-    referenceDate: Int32? = nil
+    referenceDate: Int32? = nil, threads: Int = RunContext.defaultThreads
   ) {
     self.runID = runID
     self.logger = logger
@@ -37,7 +40,11 @@ public final class RunContext: Sendable {
     self.counters = RunCounters()
     self.reference = reference
     self.referenceDate = referenceDate
+    self.threads = max(threads, 1)
   }
+
+  /// The machine's active cores: the default for `threads`.
+  public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 
   /// Records the fingerprint of the key a stage pseudonymised with; two different keys in one
   /// run are refused, so every pseudonym of a run comes from one key.

@@ -13,6 +13,8 @@ public struct RunRecord: Sendable, Codable {
   public var failure: String?
   public var keyFingerprint: String?
   public var maxQuarantine: Double
+  /// The threads the run was allowed (`--threads`); outputs do not depend on it.
+  public var threads: Int?
   public var inputs: [InputCounts] = []
   public var stages: [StageRecord] = []
   public var plugins: [PluginRecord] = []
@@ -30,8 +32,8 @@ public struct RunRecord: Sendable, Codable {
 
   enum CodingKeys: String, CodingKey {
     case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", status, failure
-    case keyFingerprint = "key_fingerprint", maxQuarantine = "max_quarantine", inputs, stages, plugins,
-      outputs
+    case keyFingerprint = "key_fingerprint", maxQuarantine = "max_quarantine", threads, inputs, stages,
+      plugins, outputs
   }
 
   /// The JSON written as `run-summary.json`: keys sorted, dates in ISO 8601.
@@ -69,6 +71,8 @@ public struct InputCounts: Sendable, Codable, Hashable {
   public var rowsQuarantined = 0
   /// Per field: values missing, and values kept although a check flagged them.
   public var fields: [String: FieldQuality] = [:]
+  /// How long reading and parsing took (set by the runner).
+  public var timing: InputTiming?
 
   public init(name: String) { self.name = name }
 
@@ -76,7 +80,7 @@ public struct InputCounts: Sendable, Codable, Hashable {
 
   enum CodingKeys: String, CodingKey {
     case name, files, rowsRead = "rows_read", rowsAccepted = "rows_accepted"
-    case rowsQuarantined = "rows_quarantined", fields
+    case rowsQuarantined = "rows_quarantined", fields, timing
   }
 }
 
@@ -119,12 +123,15 @@ public struct StageRecord: Sendable, Codable, Hashable {
   public var label: String
   public var uses: String
   public var counts: StageCounts
+  /// Where the stage's time went (set by the runner).
+  public var timing: StageTiming?
 
-  public init(index: Int, label: String, uses: String, counts: StageCounts) {
+  public init(index: Int, label: String, uses: String, counts: StageCounts, timing: StageTiming? = nil) {
     self.index = index
     self.label = label
     self.uses = uses
     self.counts = counts
+    self.timing = timing
   }
 }
 

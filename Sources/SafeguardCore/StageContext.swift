@@ -21,6 +21,11 @@ public struct StageContext: Sendable {
 
   public var logger: Logger { run.logger }
 
+  /// How many threads the stage may keep busy (the run's `--threads`, at least 1): split
+  /// parallel work into at most this many tasks at once, and with 1 do everything on the
+  /// calling task. The stage's output must be the same for every value.
+  public var threads: Int { run.threads }
+
   /// Quarantines rows of a batch with one reason. The quarantine file records the stream, the
   /// source file and line and the reason: never the record's values. Quarantined records count
   /// against `max_quarantine`, for the batch's stream and for the run.

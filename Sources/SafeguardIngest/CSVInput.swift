@@ -24,7 +24,7 @@ extension InputReader {
   func readCSV(
     _ file: FileChunks, _ quarantine: QuarantineSink, _ assembler: inout BatchAssembler,
     _ tally: inout RowTally,
-    _ emit: (Batch) async throws -> Void
+    _ deliver: (ReadPiece) async throws -> Void
   ) async throws {
     var tokenizer = CSVTokenizer(
       delimiter: spec.delimiter, quotes: spec.quotes, maxRecordBytes: maxRecordBytes)
@@ -39,9 +39,12 @@ extension InputReader {
         tokenizer.withRecord { record in
           take(record, binding, invalidText, quarantine, &assembler, &tally)
         }
-        if assembler.isFull, let batch = assembler.takeBatch() { try await emit(batch) }
+        if assembler.isFull, let batch = assembler.takeBatch() {
+          try await deliver(quarantine.pending.piece(batch))
+        }
       }
       guard more else { break }
+      if quarantine.pending.isFull { try await deliver(quarantine.pending.piece(nil)) }
       more = try feed(file, &decoder, &tokenizer)
     }
   }

@@ -50,28 +50,48 @@ public struct InputReader: Sendable {
   /// size and SHA-256), and per-field quality: `missing` counts empty values accepted as null,
   /// `failedCheck` values kept although their identifier check failed.
   public func read(context: RunContext, emit: (Batch) async throws -> Void) async throws -> InputCounts {
-    let parsers = try makeParsers()
-    var assembler = BatchAssembler(
-      stream: spec.name, schema: spec.schema, parsers: parsers, batchSize: batchSize)
-    var counts = InputCounts(name: spec.name)
-    for path in spec.files {
-      let file = try FileChunks(path: path, blockSize: chunkSize)
-      let quarantine = QuarantineSink(
-        context: context, stream: spec.name, file: context.sources.register(path))
-      var tally = RowTally()
-      switch spec.format {
-      case .csv: try await readCSV(file, quarantine, &assembler, &tally, emit)
-      case .jsonl: try await readJSONL(file, quarantine, &assembler, &tally, emit)
-      }
-      counts.files.append(
-        InputFile(path: path, bytes: file.byteCount, sha256: file.sha256(), rowsRead: tally.read))
-      counts.rowsRead += tally.read
-      counts.rowsAccepted += tally.accepted
-      counts.rowsQuarantined += tally.quarantined
+    try await readPieces(context: context) { piece in
+      piece.recordQuarantined(in: context)
+      if let batch = piece.batch { try await emit(batch) }
     }
-    if let batch = assembler.takeBatch() { try await emit(batch) }
-    counts.fields = assembler.quality
-    return counts
+  }
+
+  /// As `read(context:emit:)`, but hands on each batch with the rows set aside before it and
+  /// leaves recording those to the caller (`ReadPiece`): a caller reading ahead of the stages
+  /// records them as their batch reaches the stages. Every set-aside row is in some piece,
+  /// also when reading fails (the rows before the failure).
+  public func readPieces(context: RunContext, deliver: (ReadPiece) async throws -> Void) async throws
+    -> InputCounts
+  {
+    let pending = PendingQuarantine(stream: spec.name)
+    do {
+      let parsers = try makeParsers()
+      var assembler = BatchAssembler(
+        stream: spec.name, schema: spec.schema, parsers: parsers, batchSize: batchSize)
+      var counts = InputCounts(name: spec.name)
+      for path in spec.files {
+        let file = try FileChunks(path: path, blockSize: chunkSize)
+        let quarantine = QuarantineSink(pending: pending, file: context.sources.register(path))
+        var tally = RowTally()
+        switch spec.format {
+        case .csv: try await readCSV(file, quarantine, &assembler, &tally, deliver)
+        case .jsonl: try await readJSONL(file, quarantine, &assembler, &tally, deliver)
+        }
+        counts.files.append(
+          InputFile(path: path, bytes: file.byteCount, sha256: file.sha256(), rowsRead: tally.read))
+        counts.rowsRead += tally.read
+        counts.rowsAccepted += tally.accepted
+        counts.rowsQuarantined += tally.quarantined
+      }
+      let batch = assembler.takeBatch()
+      if batch != nil || !pending.isEmpty { try await deliver(pending.piece(batch)) }
+      counts.fields = assembler.quality
+      return counts
+    } catch {
+      // Rows set aside before the failure are recorded as they would have been.
+      if !pending.isEmpty { try? await deliver(pending.piece(nil)) }
+      throw error
+    }
   }
 
   func makeParsers() throws(RunError) -> [FieldParser] {
@@ -107,20 +127,4 @@ struct RowTally {
   var read = 0
   var accepted = 0
   var quarantined = 0
-}
-
-/// Sends a record of one file to the run's quarantine log.
-struct QuarantineSink {
-  let context: RunContext
-  let stream: String
-  let file: Int32
-
-  func callAsFunction(line: Int, reason: String) {
-    context.quarantine.record(
-      stream: stream, origin: RowOrigin(file: file, line: Int32(clamping: line)),
-      stage: QuarantineLog.ingestStage, reason: reason,
-      sources: context.sources)
-  }
-
-  func origin(line: Int) -> RowOrigin { RowOrigin(file: file, line: Int32(clamping: line)) }
 }

@@ -47,7 +47,7 @@ extension InputReader {
   func readJSONL(
     _ file: FileChunks, _ quarantine: QuarantineSink, _ assembler: inout BatchAssembler,
     _ tally: inout RowTally,
-    _ emit: (Batch) async throws -> Void
+    _ deliver: (ReadPiece) async throws -> Void
   ) async throws {
     var lines = LineBuffer(maxLineBytes: maxRecordBytes)
     var decoder = BlockDecoder(encoding: spec.encoding)
@@ -87,9 +87,12 @@ extension InputReader {
         guard let missingRequired else { continue }
         if missingRequired { try checkRequired(resolver, file.path) }
         checkedFirst = true
-        if assembler.isFull, let batch = assembler.takeBatch() { try await emit(batch) }
+        if assembler.isFull, let batch = assembler.takeBatch() {
+          try await deliver(quarantine.pending.piece(batch))
+        }
       }
       guard more else { break }
+      if quarantine.pending.isFull { try await deliver(quarantine.pending.piece(nil)) }
       more = try feed(file, &decoder, &lines)
     }
   }

@@ -7,6 +7,11 @@ import SafeguardIngest
 /// Runs a pipeline once: reads every input in order, pushes each batch through the stages,
 /// finishes the stages, checks that every input row is accounted for, and writes
 /// `run-summary.json`.
+///
+/// With `threads` of 2 or more, inputs are read and parsed on a task of their own, up to
+/// `readAhead` pieces ahead of the stages, which still receive every batch in input order and
+/// batch order: outputs, the quarantine files and the counts are the same as with one thread,
+/// and a failure is the first one in that order.
 public struct PipelineRunner: Sendable {
   public let pipeline: Pipeline
   public var options: RunOptions
@@ -28,6 +33,7 @@ public struct PipelineRunner: Sendable {
         name: definition.name, path: definition.path, sha256: definition.sha256,
         variables: definition.variables),
       startedAt: Date(), maxQuarantine: definition.maxQuarantine)
+    record.threads = options.threads
     let directory = options.outputDirectory ?? definition.outputs.directory
     let output: OutputWriter
     do {
@@ -41,7 +47,7 @@ public struct PipelineRunner: Sendable {
       runID: runID, logger: options.logger, output: output,
       reference: ReferenceTables(
         files: definition.reference.values.map(\.file), loader: ReferenceTableReader.load),
-      referenceDate: definition.referenceDate)
+      referenceDate: definition.referenceDate, threads: options.threads)
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(
       stages: pipeline.stages, specs: definition.stages, planned: pipeline.plannedStreams,
@@ -62,7 +68,7 @@ public struct PipelineRunner: Sendable {
       record.status = .failed
       record.failure = record.failure ?? error.description
     }
-    record.stages = stageRecords(context)
+    record.stages = stageRecords(context, times: driver.times)
     record.keyFingerprint = context.keyFingerprint
     record.plugins = context.plugins
     record.finishedAt = Date()
@@ -71,6 +77,9 @@ public struct PipelineRunner: Sendable {
     return RunOutcome(record: record, directory: directory, summaryPath: summaryPath)
   }
 
+  /// Pieces of input read ahead of the stages, at most (a piece is usually a batch).
+  public static let readAhead = 6
+
   private func execute(
     driver: StageDriver, context: RunContext, progress: Progress, record: inout RunRecord
   ) async throws {
@@ -78,23 +87,53 @@ public struct PipelineRunner: Sendable {
     let readers = definition.inputs.map { InputReader(spec: $0, batchSize: options.batchSize) }
     // Every required column of every file is checked before any record is processed.
     for reader in readers { try reader.checkHeaders() }
-    try await driver.start()
-    for (number, (reader, input)) in zip(readers, definition.inputs).enumerated() {
-      progress.reading(input: input.name, number: number + 1, of: readers.count)
-      var counts = try await driver.ingest(reader)
-      counts.rowsAccepted = driver.accepted(input.name)
-      counts.rowsQuarantined = context.quarantine.count(stream: input.name, stage: QuarantineLog.ingestStage)
-      record.inputs.append(counts)
+    let feed = InputFeed(readers: readers, context: context, times: driver.times)
+    // The inputs read to the end, also when the run fails later.
+    var inputs: [InputCounts] = []
+    defer { record.inputs = inputs }
+    var reading = -1
+    func take(_ event: InputEvent) async throws {
+      switch event {
+      case .piece(let number, let piece):
+        if number != reading {
+          reading = number
+          progress.reading(input: definition.inputs[number].name, number: number + 1, of: readers.count)
+        }
+        try await driver.take(piece)
+      case .finished(let number, var counts):
+        let name = definition.inputs[number].name
+        counts.rowsAccepted = driver.accepted(name)
+        counts.rowsQuarantined = context.quarantine.count(stream: name, stage: QuarantineLog.ingestStage)
+        inputs.append(counts)
+      case .failed(let error):
+        throw error
+      }
+    }
+    if options.threads > 1 {
+      // Reading starts at once, so it overlaps the stages' start (reference tables, keys).
+      let queue = ReadAheadQueue<InputEvent>(capacity: Self.readAhead)
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await feed.readAhead(into: queue) }
+        defer { queue.close() }
+        try await driver.start()
+        while let event = try await queue.receive() { try await take(event) }
+      }
+    } else {
+      try await driver.start()
+      try await feed.read(deliver: take)
     }
     try await driver.finish()
     try Reconciliation.check(
-      record.inputs, stages: stageRecords(context), made: driver.made, maxQuarantine: definition.maxQuarantine
-    )
+      inputs, stages: stageRecords(context, times: nil), made: driver.made,
+      maxQuarantine: definition.maxQuarantine)
   }
 
-  private func stageRecords(_ context: RunContext) -> [StageRecord] {
-    pipeline.definition.stages.enumerated().map {
-      StageRecord(index: $0, label: $1.label, uses: $1.uses, counts: context.counters.counts(stage: $0))
+  private func stageRecords(_ context: RunContext, times: StageTimes?) -> [StageRecord] {
+    pipeline.definition.stages.enumerated().map { index, spec in
+      let counts = context.counters.counts(stage: index)
+      return StageRecord(
+        index: index, label: spec.label, uses: spec.uses, counts: counts,
+        timing: times?.timing(index, recordsIn: counts.recordsIn))
     }
   }
 
@@ -136,11 +175,19 @@ public struct RunOptions: Sendable {
   /// Shows a progress line on stderr (the CLI turns it on only when stderr is a terminal).
   public var showProgress = false
   public var logger = Logger(label: "safeguard")
+  /// Threads the run may keep busy (`--threads`): with 2 or more, inputs are read and parsed
+  /// ahead of the stages on their own task, and stages size their parallel work by it; with 1,
+  /// everything runs on one task. Outputs are the same for every value.
+  public var threads = RunContext.defaultThreads
 
-  public init(outputDirectory: String? = nil, batchSize: Int = 8192, showProgress: Bool = false) {
+  public init(
+    outputDirectory: String? = nil, batchSize: Int = 8192, showProgress: Bool = false,
+    threads: Int = RunContext.defaultThreads
+  ) {
     self.outputDirectory = outputDirectory
     self.batchSize = batchSize
     self.showProgress = showProgress
+    self.threads = max(threads, 1)
   }
 }
 

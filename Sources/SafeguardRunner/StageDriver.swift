@@ -3,8 +3,8 @@ import SafeguardIngest
 import Synchronization
 
 /// Pushes batches through the chain of stages and keeps the books: records in and out of each
-/// stage, rows accepted per input, and records of the streams stages make (the denominators
-/// against which records set aside from those streams are judged).
+/// stage, rows accepted per input, records of the streams stages make (the denominators
+/// against which records set aside from those streams are judged), and each stage's time.
 final class StageDriver: Sendable {
   private let stages: [any Stage]
   private let specs: [StageSpec]
@@ -14,6 +14,7 @@ final class StageDriver: Sendable {
   private let inputs: Set<String>
   private let acceptedRows = Mutex<[String: Int]>([:])
   private let madeStreams = Mutex<MadeStreams>(MadeStreams())
+  let times: StageTimes
 
   init(
     stages: [any Stage], specs: [StageSpec], planned: [StreamSchemas], inputs: [String], context: RunContext,
@@ -25,6 +26,7 @@ final class StageDriver: Sendable {
     self.contexts = specs.enumerated().map { context.stage($0, label: $1.label, streams: planned[$0]) }
     self.progress = progress
     self.inputs = Set(inputs)
+    self.times = StageTimes(stages: stages.count)
   }
 
   /// Starts every stage, in order, before any record flows.
@@ -32,13 +34,14 @@ final class StageDriver: Sendable {
     for index in stages.indices { try await stages[index].start(context: contexts[index]) }
   }
 
-  /// Reads one input to the end, pushing each batch from the first stage.
-  func ingest(_ reader: InputReader) async throws -> InputCounts {
-    try await reader.read(context: run) { batch in
-      acceptedRows.withLock { $0[batch.stream, default: 0] += batch.count }
-      progress.add(batch.count)
-      try await push(batch, from: 0)
-    }
+  /// Takes a piece an input's reader handed on: records the rows it set aside, then pushes its
+  /// batch from the first stage.
+  func take(_ piece: ReadPiece) async throws {
+    piece.recordQuarantined(in: run)
+    guard let batch = piece.batch else { return }
+    acceptedRows.withLock { $0[batch.stream, default: 0] += batch.count }
+    progress.add(batch.count)
+    try await push(batch, from: 0)
   }
 
   /// Rows of an input that the reader passed on.
@@ -51,7 +54,9 @@ final class StageDriver: Sendable {
   func finish() async throws {
     for index in stages.indices {
       progress.finishing(stage: specs[index].label)
-      let emitted = try await stages[index].finish(context: contexts[index])
+      let emitted = try await times.measure(index, finishing: true) {
+        try await stages[index].finish(context: contexts[index])
+      }
       run.counters.add(stage: index, recordsOut: emitted.reduce(0) { $0 + $1.count })
       note(emitted, by: index)
       for batch in emitted where !batch.isEmpty { try await push(batch, from: index + 1) }
@@ -62,7 +67,9 @@ final class StageDriver: Sendable {
     guard index < stages.count else { return }
     let context = contexts[index]
     run.counters.add(stage: index, recordsIn: batch.count)
-    let results = try await stages[index].process(batch, context: context)
+    let results = try await times.measure(index, finishing: false) {
+      try await stages[index].process(batch, context: context)
+    }
     run.counters.add(stage: index, recordsOut: results.reduce(0) { $0 + $1.count })
     note(results, by: index)
     for result in results where !result.isEmpty { try await push(result, from: index + 1) }

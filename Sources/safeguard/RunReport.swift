@@ -5,8 +5,10 @@ import SafeguardRunner
 /// The few lines `safeguard run` prints when it ends: where the outputs are, whether every
 /// row is accounted for, and for each stage what it set aside and why (the first reason, which
 /// for a plugin names its file and line), so that a plugin that failed is never a silent zero.
+/// With `timings` (`--verbose`), the table of where the time went (`TimingReport`).
 struct RunReport {
   let outcome: RunOutcome
+  var timings = false
 
   func print() {
     for line in lines() { Swift.print(line) }
@@ -45,6 +47,7 @@ struct RunReport {
       }
     }
     lines += LinkageReport(stages: record.stages).lines
+    if timings { lines += TimingReport(record: record).lines() }
     lines.append("  outputs: \(outcome.directory)/")
     if let summary = outcome.summaryPath { lines.append("  summary: \(summary)") }
     return lines

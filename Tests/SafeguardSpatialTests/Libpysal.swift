@@ -88,7 +88,7 @@ enum Libpysal {
     // Standard error to a file, so a chatty child cannot fill a second pipe and stall.
     let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent(
       "sg-\(UUID().uuidString).err")
-    FileManager.default.createFile(atPath: errorPath.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorPath.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: errorPath) }
     process.standardOutput = output
     process.standardError = try FileHandle(forWritingTo: errorPath)

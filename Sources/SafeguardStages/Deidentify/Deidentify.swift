@@ -62,9 +62,6 @@ public final class Deidentify: Stage {
   /// adult bands wide enough to publish.
   public static let defaultAgeBands = ["0-4", "5-9", "10-15", "16-17", "18-24", "25-34", "35-49", "50+"]
 
-  /// Chunks a batch is cut into to use both cores; results are joined in order.
-  static let parallelChunks = 2
-
   public init?(spec: StageSpec, diagnostics: inout Diagnostics) {
     label = spec.label
     location = spec.location
@@ -222,18 +219,29 @@ public final class Deidentify: Stage {
       defer { state.pending = nil }
       return (state.deidentifier!, state.pending)
     }
+    let chunks = context.threads
     if linkFrom.contains(batch.stream) {
-      // A register row's keys need no index: computed while the batch before is resolved.
-      async let keys = Self.deidentify(
-        batch, rule: rule, index: LinkIndex(), isRegister: true, with: deidentifier)
-      let resolved = try pending.map { try complete($0, context: context) }
-      let rows = await keys
+      // A register row's keys need no index: computed while the batch before is resolved
+      // (on one thread, one after the other).
+      let rows: DeidentifiedRows
+      let resolved: Batch?
+      if chunks > 1 {
+        async let keys = Self.deidentify(
+          batch, rule: rule, index: LinkIndex(), isRegister: true, with: deidentifier, chunks: chunks)
+        resolved = try pending.map { try complete($0, context: context) }
+        rows = await keys
+      } else {
+        resolved = try pending.map { try complete($0, context: context) }
+        rows = await Self.deidentify(
+          batch, rule: rule, index: LinkIndex(), isRegister: true, with: deidentifier, chunks: 1)
+      }
       state.withLock { $0.pending = PendingRegister(batch: batch, rows: rows) }
       return resolved.map { [$0] } ?? []
     }
     var out = try pending.map { [try complete($0, context: context)] } ?? []
     let index = state.withLock { $0.index }
-    let rows = await Self.deidentify(batch, rule: rule, index: index, isRegister: false, with: deidentifier)
+    let rows = await Self.deidentify(
+      batch, rule: rule, index: index, isRegister: false, with: deidentifier, chunks: chunks)
     out.append(try build(batch, rows: rows, context: context))
     return out
   }
@@ -279,12 +287,15 @@ public final class Deidentify: Stage {
     return try redacted.apply(to: built, policy: policy, context: context)
   }
 
-  /// De-identifies a batch's rows in parallel chunks, joined in row order.
+  /// De-identifies a batch's rows in parallel chunks (one per thread the run may use),
+  /// joined in row order: the same rows for any number of chunks.
   static func deidentify(
     _ batch: Batch, rule: StreamRules, index: LinkIndex, isRegister: Bool,
-    with deidentifier: RowDeidentifier
+    with deidentifier: RowDeidentifier, chunks: Int
   ) async -> DeidentifiedRows {
-    let chunks = batch.count < 2_048 ? 1 : parallelChunks
+    guard batch.count >= 2_048, chunks > 1 else {
+      return deidentifier.rows(0..<batch.count, of: batch, rules: rule, index: index, isRegister: isRegister)
+    }
     let size = (batch.count + chunks - 1) / max(chunks, 1)
     let ranges = (0..<chunks).map { $0 * size..<min(batch.count, ($0 + 1) * size) }
     return await withTaskGroup(of: (Int, DeidentifiedRows).self) { group in

@@ -196,11 +196,15 @@ public final class HotspotStage: Stage {
       populations = try Self.populations(reference.table(table), area: area, column: column, ids: weights.ids)
     }
     var builders = HotspotOutput.schema.fields.map { ColumnBuilder(type: $0.type) }
+    // Permutations run in chunks of areas on the run's threads; the seeded per-area streams
+    // make the table the same for any number.
+    var analysis = options.analysis
+    analysis.maxConcurrency = context.threads
     for (index, measure) in options.measures.enumerated() {
       let table: HotspotTable
       do {
         table = try await HotspotTable(
-          counts: counts[index], populations: populations, weights: weights, options: options.analysis)
+          counts: counts[index], populations: populations, weights: weights, options: analysis)
       } catch {
         throw RunError("stage '\(label)', measure '\(measure)': \(error)")
       }
