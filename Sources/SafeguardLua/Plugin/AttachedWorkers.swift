@@ -1,4 +1,3 @@
-import Foundation
 import SafeguardCore
 import Synchronization
 
@@ -7,9 +6,6 @@ import Synchronization
 /// an aggregate hook runs over enough rows to share (``LuaAttachedPlugin/callEach``), each
 /// with its own state, globals and `init` call, as the `lua` stage's workers have.
 final class AttachedWorkers: Sendable {
-  /// One copy per core, up to 8, as the `lua` stage's default `workers`.
-  static var defaultCopies: Int { min(ProcessInfo.processInfo.activeProcessorCount, 8) }
-
   let path: String
   /// The most copies an aggregate hook runs on.
   let copies: Int

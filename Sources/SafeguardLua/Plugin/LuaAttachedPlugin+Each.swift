@@ -8,8 +8,9 @@ import SafeguardCore
 extension LuaAttachedPlugin {
   /// Rows made and called at a time by one copy.
   static let block = 1_024
-  /// Fewer rows than this per copy are not worth starting another copy for.
-  static let rowsPerCopy = 2_048
+  /// Fewer rows than this per copy are not worth starting another copy for (starting one costs
+  /// about as much as a thousand calls).
+  static let rowsPerCopy = 512
 
   func callEach(
     _ hook: String, count: Int, results: [String], stopAtFirstFailure: Bool,

@@ -3,7 +3,7 @@ import SafeguardCore
 
 /// Runs Lua plugins attached to built-in stages (`plugin:` in a definition).
 public struct LuaPluginProvider: PluginProvider {
-  /// The most copies of a plugin an aggregate hook runs on; nil: one per core, up to 8.
+  /// The most copies of a plugin an aggregate hook runs on; nil: the run's threads, up to 8.
   public var copies: Int?
 
   public init(copies: Int? = nil) { self.copies = copies }
@@ -21,7 +21,7 @@ public struct LuaPluginProvider: PluginProvider {
       return LuaAttachedPlugin(
         workers: try AttachedWorkers(
           path: path, services: services, stage: context.label,
-          copies: copies ?? AttachedWorkers.defaultCopies))
+          copies: copies ?? min(context.threads, 8)))
     } catch {
       throw RunError("plugin \(path) could not start: \(error.description)")
     }

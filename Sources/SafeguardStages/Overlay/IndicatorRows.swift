@@ -79,7 +79,9 @@ struct IndicatorRows: Sendable {
     var columns: [Column] = []
     columns.reserveCapacity(schema.count)
     func code(_ value: (ChildPeriod) -> Int32) {
-      guard case .code(let list) = schema.fields[columns.count].type else { preconditionFailure("a code field") }
+      guard case .code(let list) = schema.fields[columns.count].type else {
+        preconditionFailure("a code field")
+      }
       columns.append(Column(values: .code(rows.map(value), list), present: all))
     }
     code { $0.period }
@@ -87,7 +89,8 @@ struct IndicatorRows: Sendable {
     columns.append(Column(values: .integer(rows.map { Int64($0.age) }), present: all))
     code { $0.band }
     guard case .code(let areas) = schema.fields[columns.count].type else { preconditionFailure("lsoa") }
-    columns.append(Column(values: .code(rows.map { max($0.area, 0) }, areas), present: rows.map { $0.area >= 0 }))
+    columns.append(
+      Column(values: .code(rows.map { max($0.area, 0) }, areas), present: rows.map { $0.area >= 0 }))
     var trioYear = [Int64](repeating: 0, count: n)
     var trio3y = trioYear
     for f in 0..<factors {
