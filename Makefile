@@ -6,8 +6,10 @@ DEMO_DATA ?= demo-data
 DEMO_OUT ?= out/demo
 DEMO_CHILDREN ?= 20000
 OVERLAY_OUT ?= out/neglect-overlay
+# Options of the benchmark against DuckDB and pandas, e.g. BENCH_ARGS="--sizes 13500 --repeats 5"
+BENCH_ARGS ?=
 
-.PHONY: demo test deps build release format clean
+.PHONY: demo test deps build release bench format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -30,6 +32,11 @@ test: deps
 	scripts/spatial-venv.sh >/dev/null
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# pipelines/bench.yaml beside the same computation in DuckDB and pandas at three sizes
+# (docs/performance.md, "The benchmark: make bench"); not part of `make test` (it takes a while).
+bench: release
+	python3 scripts/bench/bench.py --safeguard .build/release/safeguard $(BENCH_ARGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

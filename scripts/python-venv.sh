@@ -5,7 +5,7 @@
 # python on standard output. While the requirements are unchanged, running it again only prints
 # the path. Fails (exit 1, with the reason) when the environment cannot be built; never falls
 # back to another python. scripts/checker-venv.sh (pycanon) and scripts/spatial-venv.sh
-# (libpysal, esda) call it.
+# (libpysal, esda) and scripts/bench-venv.sh (duckdb, pandas) call it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 name="$1"
