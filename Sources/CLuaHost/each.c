@@ -12,6 +12,8 @@
 /// Iterates a row table for `pairs`: its own fields first, then the shared fields it does not
 /// hold. Upvalue 1 is the shared table; upvalue 2 is false while the row's own fields last.
 static int row_next(lua_State *L) {
+  // A plugin can call the iterator itself, with anything: lua_next needs a table.
+  luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
   if (!lua_toboolean(L, lua_upvalueindex(2))) {
     if (lua_next(L, 1)) return 2;

@@ -123,17 +123,20 @@ import Testing
             raw = rawget(child, "domestic_abuse_count_year") == nil,
             meta = getmetatable(child) == false,
             locked = not pcall(setmetatable, child, {}),
+            iterator = not pcall(pairs(child), 5),
           }
         end,
       }
       """
     ])
     let got = try await Self.start(folder.file("p.lua"), copies: 1).callEach(
-      "indicators", count: 2, results: ["zero", "raw", "meta", "locked"], stopAtFirstFailure: false,
+      "indicators", count: 2, results: ["zero", "raw", "meta", "locked", "iterator"],
+      stopAtFirstFailure: false,
       rows: Self.rows)
     #expect(got.failures.isEmpty)
-    // Row 1 has no domestic abuse: 0 when read, but not stored in the row's own table.
-    #expect(Array(got.values[4..<8]) == [0, 1, 1, 1])
+    // Row 1 has no domestic abuse: 0 when read, but not stored in the row's own table. The
+    // pairs iterator called with something not a table raises an error (it does not crash).
+    #expect(Array(got.values[5..<10]) == [0, 1, 1, 1, 1])
   }
 
   @Test func resultsTheStageCannotUseFailTheCallNamingTheKeyNeverAValue() async throws {

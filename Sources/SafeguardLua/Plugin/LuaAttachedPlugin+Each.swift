@@ -8,8 +8,8 @@ import SafeguardCore
 extension LuaAttachedPlugin {
   /// Rows made and called at a time by one copy.
   static let block = 1_024
-  /// Fewer rows than this per copy are not worth starting another copy for (starting one costs
-  /// about as much as a thousand calls).
+  /// Fewer rows than this per copy are not worth starting another copy for (a copy is a new
+  /// Lua state that loads the plugin and runs its `init`).
   static let rowsPerCopy = 512
 
   func callEach(
@@ -23,6 +23,14 @@ extension LuaAttachedPlugin {
     let size = (count + slots.count - 1) / max(slots.count, 1)
     let ranges = slots.indices.map { $0 * size..<min(count, ($0 + 1) * size) }.filter { !$0.isEmpty }
     let results = RecordShape(Schema(results.map { Field($0, .decimal) }))
+    if slots.count == 1 {
+      // One copy (as with --threads 1): on the calling task.
+      return slots[0].withLock { worker in
+        Self.run(
+          worker, hook: hook, rows: 0..<count, results: results, stopAtFirstFailure: stopAtFirstFailure,
+          make: rows)
+      }
+    }
     let parts = await withTaskGroup(of: (Int, HookRowResults).self) { group in
       for (index, range) in ranges.enumerated() {
         let slot = slots[index]
