@@ -7,8 +7,6 @@
 
 #include "internal.h"
 
-typedef int (*sg_body)(lua_State *L, void *ud);
-
 typedef struct protected_call {
   sg_body body;
   void *ud;
@@ -48,7 +46,7 @@ static int sg_protect_args(lua_State *L, sg_body body, void *ud, int nargs, int 
   return status;
 }
 
-static int sg_protect(lua_State *L, sg_body body, void *ud, int nresults) {
+int sg_protect(lua_State *L, sg_body body, void *ud, int nresults) {
   return sg_protect_args(L, body, ud, 0, nresults);
 }
 

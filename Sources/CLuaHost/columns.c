@@ -42,8 +42,7 @@ static size_t iso_date(int32_t days, char *out) {
   return length;
 }
 
-/// Pushes the value of `column` at `row`, which is present.
-static void push_cell(lua_State *L, const sg_column *column, int row, int keys) {
+void sg_push_cell(lua_State *L, const sg_column *column, int row, int keys) {
   switch (column->kind) {
     case SG_STRING: {
       int32_t start = row == 0 ? 0 : column->ends[row - 1];
@@ -95,7 +94,7 @@ void sg_push_row(lua_State *L, const sg_rows *rows, int row, int keys) {
     if (ahead >= 0) prefetch(column, ahead);
     if (!column->present[row]) continue;  // a missing value is an absent field
     lua_rawgeti(L, keys, f + 1);
-    push_cell(L, column, row, keys);
+    sg_push_cell(L, column, row, keys);
     // > lua_rawset [-2, +0, m]: t[k] = v, where t is at the index, v at the top and k below.
     lua_rawset(L, -3);
   }

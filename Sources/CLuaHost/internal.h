@@ -47,6 +47,12 @@ static inline sg_host *sg_host_of(lua_State *L) {
   return (sg_host *)ud;
 }
 
+/// A body run by `sg_protect`: returns its number of results; may raise.
+typedef int (*sg_body)(lua_State *L, void *ud);
+/// Runs `body` in protected mode with the message handler at index 1 and a fresh instruction
+/// budget, leaving `nresults` results (all, if negative); returns a Lua status (calls.c).
+int sg_protect(lua_State *L, sg_body body, void *ud, int nresults);
+
 /// Marks the state as stopped by a limit and raises the matching message; never returns.
 /// `level` is the stack level whose position is recorded (0: the running function).
 int sg_trip_raise(lua_State *L, int trip, int reason, int level);
@@ -57,6 +63,9 @@ void sg_push_value(lua_State *L, const sg_value *values, int i, const char *aren
 /// Pushes row `row` of `rows` as a record table; `keys` is the stack index of the shape's
 /// interned array. May raise (protected callers only).
 void sg_push_row(lua_State *L, const sg_rows *rows, int row, int keys);
+/// Pushes the value of `column` at `row`, which is present: text from the column's bytes, a
+/// date as ISO text, a code as its interned text from the array at stack index `keys`.
+void sg_push_cell(lua_State *L, const sg_column *column, int row, int keys);
 /// Pushes the compiled text chunk of a file (status as `lua_load`); raises if it cannot open it.
 int sg_load_file_chunk(lua_State *L, const char *path, const char *chunkname);
 /// Builds the sandbox in the globals table; `ud` is the module folder or NULL.

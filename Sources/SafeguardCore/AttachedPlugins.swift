@@ -29,6 +29,96 @@ public protocol AttachedPlugin: Sendable {
   /// Throws `PluginCallError`, and for a table or function returned.
   func callForValue(_ hook: String, record: [(name: String, value: Value)], origin: SourceLocation?) throws
     -> Value
+
+  /// Calls an aggregate hook (the overlay's `indicators(child, ctx)`) once for each of `count`
+  /// rows, with the row as a table and the hook's `ctx`, and reads each table it returns into
+  /// `results.count` numbers by the position of each name in `results`: true 1, false 0, a
+  /// number as itself, text 0; a name left out, or nil returned, 0. A name not in `results`,
+  /// or a table or function as a value, fails the call. A call that fails leaves its numbers
+  /// 0 and is listed in the failures with a message that names the plugin file and line and
+  /// the hook, never the row's values.
+  ///
+  /// `rows` makes the rows of a range of `0..<count`, one row per index, always with the same
+  /// schema; it may be called from several tasks at once. The calls may run on several copies
+  /// of the plugin, each taking a contiguous run of rows in order; the results are joined in
+  /// row order. With `stopAtFirstFailure`, each copy stops at its first failure (the rows after
+  /// it are not called), so that the failure in the lowest row is the first one.
+  ///
+  /// Throws only when a copy of the plugin cannot start, never for a failed call.
+  func callEach(
+    _ hook: String, count: Int, results: [String], stopAtFirstFailure: Bool,
+    rows: @escaping @Sendable (Range<Int>) -> Batch
+  ) async throws -> HookRowResults
+}
+
+/// What an aggregate hook called once per row returned (see ``AttachedPlugin/callEach``).
+public struct HookRowResults: Sendable {
+  /// Numbers per row: one per declared result name.
+  public let width: Int
+  /// `width` numbers per row, row after row; 0 for names the hook left out and failed calls.
+  public var values: [Double]
+  /// The calls that failed, in row order.
+  public var failures: [HookRowFailure] = []
+
+  public init(width: Int, count: Int) {
+    self.width = width
+    values = [Double](repeating: 0, count: width * count)
+  }
+
+  /// A hook's result as the number `callEach` reads: true 1, false 0, a number as itself,
+  /// anything else 0.
+  public static func number(_ value: Value) -> Double {
+    switch value {
+    case .boolean(let flag): flag ? 1 : 0
+    case .integer(let n): Double(n)
+    case .decimal(let d): d
+    default: 0
+    }
+  }
+}
+
+/// One failed call of an aggregate hook: its row, and the message (the plugin file and line,
+/// the hook and what went wrong, with the row's values masked).
+public struct HookRowFailure: Sendable, Hashable {
+  public var row: Int
+  public var message: String
+
+  public init(row: Int, message: String) {
+    self.row = row
+    self.message = message
+  }
+}
+
+extension AttachedPlugin {
+  /// One call after another through ``call(_:record:origin:)``, for plugins that offer nothing
+  /// faster (stand-ins in tests).
+  public func callEach(
+    _ hook: String, count: Int, results: [String], stopAtFirstFailure: Bool,
+    rows: @escaping @Sendable (Range<Int>) -> Batch
+  ) async throws -> HookRowResults {
+    var out = HookRowResults(width: results.count, count: count)
+    let slots = Dictionary(results.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    let block = 4_096
+    for start in stride(from: 0, to: count, by: block) {
+      let batch = rows(start..<min(count, start + block))
+      for row in 0..<batch.count {
+        do {
+          let values = try call(hook, record: batch.record(at: row), origin: nil)
+          if let unknown = values.keys.sorted().first(where: { slots[$0] == nil }) {
+            throw PluginCallError(
+              "the '\(hook)' hook returned '\(unknown)', which the stage does not declare")
+          }
+          for (name, value) in values {
+            out.values[(start + row) * out.width + slots[name]!] = HookRowResults.number(value)
+          }
+        } catch {
+          out.failures.append(HookRowFailure(row: start + row, message: "\(error)"))
+          if stopAtFirstFailure { return out }
+        }
+      }
+    }
+    return out
+  }
 }
 
 /// A hook of an attached plugin failed; the message names the plugin file and line, the hook

@@ -126,8 +126,13 @@ public enum Identifiers {
   }
 
   /// Whether `normalisedPostcode` would accept these bytes, without making its String.
-  public static func isPostcode(_ bytes: some Collection<UInt8>) -> Bool {
-    var compact: (UInt64, UInt64) = (0, 0)
+  public static func isPostcode(_ bytes: some Collection<UInt8>) -> Bool { packedPostcode(bytes) != nil }
+
+  /// `normalisedPostcode`'s standard form ("SW1A 1AA") packed into an integer, first byte
+  /// lowest, with its length (at most 8): a look-up key and the bytes of the form, without a
+  /// String. Nil where `normalisedPostcode` gives nil.
+  public static func packedPostcode(_ bytes: some Collection<UInt8>) -> (bytes: UInt64, count: Int)? {
+    var compact: UInt64 = 0
     var count = 0
     for byte in bytes {
       let upper: UInt8
@@ -135,19 +140,24 @@ public enum Identifiers {
       case UInt8(ascii: " "), UInt8(ascii: "\t"), 0x0A, 0x0D: continue
       case UInt8(ascii: "a")...UInt8(ascii: "z"): upper = byte - 32
       case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): upper = byte
-      default: return false
+      default: return nil
       }
-      guard count < 7 else { return false }
-      withUnsafeMutableBytes(of: &compact) { $0[count] = upper }
+      guard count < 7 else { return nil }
+      compact |= UInt64(upper) << (8 * count)
       count += 1
     }
-    guard count >= 5 else { return false }
-    return withUnsafeBytes(of: &compact) { raw in
-      let isLetter = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
-      let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-      let inward = count - 3
-      return isLetter(raw[0]) && isDigit(raw[inward]) && isLetter(raw[inward + 1])
-        && isLetter(raw[inward + 2])
-    }
+    guard count >= 5 else { return nil }
+    let byte = { (index: Int) in UInt8(truncatingIfNeeded: compact >> (8 * index)) }
+    let isLetter = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+    let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    let inward = count - 3
+    guard isLetter(byte(0)), isDigit(byte(inward)), isLetter(byte(inward + 1)), isLetter(byte(inward + 2))
+    else { return nil }
+    // The space before the inward code.
+    let outwardBits = UInt64(8 * inward)
+    let outward = compact & ((1 << outwardBits) - 1)
+    let rest = compact >> outwardBits
+    return (outward | UInt64(UInt8(ascii: " ")) << outwardBits | rest << (outwardBits + 8), count + 1)
   }
+
 }

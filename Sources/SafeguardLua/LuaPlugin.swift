@@ -135,6 +135,29 @@ public final class LuaPlugin {
     }
   }
 
+  /// Calls an aggregate hook once for each of `rows` of `columns` and reads each result into
+  /// `results.schema.count` numbers from the start of `out` (see ``LuaState/callEach``); stops
+  /// at the first call that fails. Its error has the failing row's values masked.
+  func callEach(
+    _ hook: String, rows: Range<Int>, of columns: PinnedColumns, shape: RecordShape, results: RecordShape,
+    extra: [LuaArgument], into out: UnsafeMutableBufferPointer<Double>
+  ) -> (completed: Int, failure: PluginError?) {
+    let function: LuaRef
+    do throws(PluginError) { function = try self.function(hook, origin: nil) } catch {
+      return (0, error)
+    }
+    let outcome = state.callEach(
+      function, rows: rows, of: columns, shape: shape, results: results, extra: extra, into: out)
+    guard let error = outcome.failure else { return (outcome.completed, nil) }
+    let row = rows.lowerBound + outcome.completed
+    return (
+      outcome.completed,
+      Scrubber.scrub(
+        pluginError(error, hook: hook, origin: nil),
+        arguments: [.record(columns.values(at: row), shape)] + extra)
+    )
+  }
+
   private func function(_ hook: String, origin: SourceLocation?) throws(PluginError) -> LuaRef {
     // The same hook is called for every record: skip hashing its name each time.
     if let last = lastFunction, last.hook == hook { return last.function }

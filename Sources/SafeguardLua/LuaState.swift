@@ -26,6 +26,8 @@ public final class LuaState {
   var shapes: [Int: InternedShape] = [:]
   /// The shape used last: a stage calls with one shape record after record.
   var lastShape: (id: Int, interned: InternedShape)?
+  /// Per shape id, the metatable through which an aggregate hook's rows share their zeros.
+  var rowDefaults: [Int: Int32] = [:]
   /// A memory error the allocator did not see as final (Lua reported it anyway).
   var hostTrip: LuaTrip?
 

@@ -14,6 +14,12 @@ local ADVERSITIES = {
   "domestic_abuse", "substance_misuse", "mental_health", "incarceration", "young_carer",
 }
 
+-- The fields read, named once when the plugin loads: the hook runs once per child and period
+-- (900,000 times for 300,000 children), and joining `name .. "_year"` in every call made a
+-- quarter of the hook's time.
+local FIELDS = {}
+for i, name in ipairs(ADVERSITIES) do FIELDS[i] = name .. "_year" end
+
 -- How many make "multiple" adversity: set it in the definition's `config` for a lua stage, or
 -- change it here for an attached plugin.
 local MULTIPLE = 2
@@ -21,8 +27,8 @@ local MULTIPLE = 2
 return {
   indicators = function(child, ctx)
     local count = 0
-    for _, name in ipairs(ADVERSITIES) do
-      if child[name .. "_year"] == true then count = count + 1 end
+    for i = 1, #FIELDS do
+      if child[FIELDS[i]] == true then count = count + 1 end
     end
     return { adversity_count = count, multiple_adversity = count >= MULTIPLE }
   end,

@@ -96,6 +96,8 @@ typedef struct sg_rows {
 /// Statuses beyond Lua's own: the state was already tripped, or has no stack space left.
 #define SG_STATUS_SPENT 100
 #define SG_STATUS_NOSTACK 101
+/// A hook's result the host cannot read into its declared slots (see `sg_call_each`).
+#define SG_STATUS_BAD_RESULT 102
 
 /// Receives a line that plugin code printed. Must not raise (it is Swift).
 typedef void (*sg_log_fn)(void *context, const char *bytes, size_t length);
@@ -256,6 +258,35 @@ int sg_read_row(lua_State *L, int index, const sg_shape_map *map, sg_output *out
 /// string (bytes NULL otherwise).
 void sg_extra_key(lua_State *L, int index, int keys_ref, int count, const char **bytes,
                   size_t *length);
+/// An aggregate hook called once per row with `sg_call_each`: the rows (their `first` and
+/// `count`; `as_list` is ignored), the registry reference of the metatable `sg_row_defaults`
+/// made for their shape (0: every non-null field is stored in each row's table), and the map of
+/// the result names, whose `count` numbers per row go to `out`.
+typedef struct sg_each {
+  const sg_rows *rows;
+  int defaults_ref;
+  const sg_shape_map *results;
+  double *out;
+} sg_each;
+
+/// Makes the metatable through which rows share their zeros: `__index` is a table holding 0 for
+/// every integer field and false for every boolean field of the shape (`kinds`, names in the
+/// interned array `keys_ref`), `__pairs` visits a row's own fields and then the shared ones it
+/// does not hold, and `__metatable` hides it. Protected; references the metatable in `ref`.
+int sg_row_defaults(lua_State *L, int keys_ref, const int32_t *kinds, int count, int *ref);
+/// Calls the referenced function once per row with the row's table and `argc` more values, each
+/// call protected with a fresh instruction budget, and reads each result into the row's slots of
+/// `each->out`: nil leaves them 0; a table's entries go by name (true 1, false 0, a number as
+/// itself, text 0). Stops at the first call that fails, with `*done` the rows finished before
+/// it: returns its Lua status (the message on top of the stack), or SG_STATUS_BAD_RESULT when
+/// the result is not nil or a table of declared names to scalars (left at stack index 2 for the
+/// host to describe). LUA_OK when every row is done.
+int sg_call_each(lua_State *L, int function_ref, const sg_each *each, const sg_value *values, int argc,
+                 const char *arena, int *done);
+/// Reads a result at `index` into `map->count` slots (see `sg_call_each`) without raising:
+/// 0; 1 for a key that is not a declared name or a value that is not a scalar; -1 for a value
+/// that is neither nil nor a table; -2 without stack space.
+int sg_read_slots(lua_State *L, int index, const sg_shape_map *map, double *out);
 /// Whether `length` bytes are well-formed UTF-8.
 bool sg_valid_utf8(const char *bytes, size_t length);
 /// The line where the referenced function is defined, or 0.

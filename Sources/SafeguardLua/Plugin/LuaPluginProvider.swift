@@ -3,7 +3,10 @@ import SafeguardCore
 
 /// Runs Lua plugins attached to built-in stages (`plugin:` in a definition).
 public struct LuaPluginProvider: PluginProvider {
-  public init() {}
+  /// The most copies of a plugin an aggregate hook runs on; nil: the run's threads, up to 8.
+  public var copies: Int?
+
+  public init(copies: Int? = nil) { self.copies = copies }
 
   public func check(_ path: String, at location: SourceLocation?, diagnostics: inout Diagnostics) -> Set<
     String
@@ -16,18 +19,20 @@ public struct LuaPluginProvider: PluginProvider {
       plugin: path, context: context, referenceDate: context.run.referenceDate)
     do throws(PluginError) {
       return LuaAttachedPlugin(
-        slot: WorkerSlot(
-          try PluginWorker(
-            path: path, limits: .standard, services: services, stage: context.label, config: .table([:]))))
+        workers: try AttachedWorkers(
+          path: path, services: services, stage: context.label,
+          copies: copies ?? min(context.threads, 8)))
     } catch {
       throw RunError("plugin \(path) could not start: \(error.description)")
     }
   }
 }
 
-/// One plugin state serving a built-in stage's hook calls, one at a time.
+/// A plugin attached to a built-in stage: one state serves the stage's calls one at a time;
+/// an aggregate hook over many rows (``callEach``) runs on several.
 struct LuaAttachedPlugin: AttachedPlugin {
-  let slot: WorkerSlot
+  let workers: AttachedWorkers
+  var slot: WorkerSlot { workers.first }
 
   func call(_ hook: String, _ arguments: [Value], sensitive: Set<Int>, origin: SourceLocation?) throws
     -> Value

@@ -16,8 +16,9 @@ import Synchronization
 /// record. `init(config, ctx)` runs when the run starts (and again if a state is rebuilt after
 /// a limit trip), `finish(ctx)` at the end. The plugin file is read when each run starts, so
 /// an edited plugin takes effect at the next run; its SHA-256 goes into run-summary.json.
-/// Several states (`workers`, default one per core) each take part of every batch, and their
-/// results are joined in order, so output does not depend on the number of workers.
+/// Several states (`workers`, default the run's `--threads`, up to 8) each take part of every
+/// batch, and their results are joined in order, so output does not depend on the number of
+/// workers.
 public final class LuaStage: Stage {
   public static let name = "lua"
   public static let summary = "a stage written in Lua (with: script, config, streams)"
@@ -27,6 +28,7 @@ public final class LuaStage: Stage {
   let config: LuaValue
   let limits: PluginLimits
   let streams: Set<String>?
+  /// The definition's `workers`, or 0 when it gives none (then the run's threads, up to 8).
   let workerCount: Int
   let policy: ErrorPolicy
   let referenceDate: Int32?
@@ -48,8 +50,7 @@ public final class LuaStage: Stage {
       instructions: reader.integer("instructions", default: 10_000_000, range: 1_000...10_000_000_000),
       memoryBytes: reader.integer("memory_mb", default: 64, range: 1...4_096) << 20)
     streams = reader.strings("streams").map(Set.init)
-    workerCount = reader.integer(
-      "workers", default: min(ProcessInfo.processInfo.activeProcessorCount, 8), range: 1...64)
+    workerCount = reader.integer("workers", default: 0, range: 1...64)
     reader.finish(into: &diagnostics)
     guard let script else { return nil }
     self.script = script
@@ -65,7 +66,7 @@ public final class LuaStage: Stage {
   public func start(context: StageContext) async throws {
     let services = try PluginServices.forRun(plugin: script, context: context, referenceDate: referenceDate)
     var made: [WorkerSlot] = []
-    for _ in 0..<workerCount {
+    for _ in 0..<(workerCount > 0 ? workerCount : min(context.threads, 8)) {
       do throws(PluginError) {
         made.append(
           WorkerSlot(

@@ -60,43 +60,14 @@ enum IdentifierBytes {
 
   /// The standard form "SW1A 1AA"; see `Identifiers.normalisedPostcode`.
   static func postcode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
-    guard let packed = packedPostcode(raw) else { return false }
+    guard let packed = Identifiers.packedPostcode(raw) else { return false }
     withUnsafeBytes(of: packed.bytes) { out.append(contentsOf: $0[0..<packed.count]) }
     return true
   }
 
   /// A postcode's standard form packed into an integer (at most 8 bytes), for look-ups.
   static func postcodeKey(_ raw: UnsafeBufferPointer<UInt8>) -> UInt64? {
-    packedPostcode(raw).map { $0.bytes }
-  }
-
-  private static func packedPostcode(_ raw: UnsafeBufferPointer<UInt8>) -> (bytes: UInt64, count: Int)? {
-    var compact: UInt64 = 0
-    var count = 0
-    for byte in raw {
-      let upper: UInt8
-      switch byte {
-      case UInt8(ascii: " "), UInt8(ascii: "\t"), 0x0A, 0x0D: continue
-      case UInt8(ascii: "a")...UInt8(ascii: "z"): upper = byte - 32
-      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): upper = byte
-      default: return nil
-      }
-      guard count < 7 else { return nil }
-      compact |= UInt64(upper) << (8 * count)
-      count += 1
-    }
-    guard count >= 5 else { return nil }
-    let byte = { (index: Int) in UInt8(truncatingIfNeeded: compact >> (8 * index)) }
-    let isLetter = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
-    let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-    let inward = count - 3
-    guard isLetter(byte(0)), isDigit(byte(inward)), isLetter(byte(inward + 1)), isLetter(byte(inward + 2))
-    else { return nil }
-    // The space before the inward code.
-    let outwardBits = UInt64(8 * inward)
-    let outward = compact & ((1 << outwardBits) - 1)
-    let rest = compact >> outwardBits
-    return (outward | UInt64(UInt8(ascii: " ")) << outwardBits | rest << (outwardBits + 8), count + 1)
+    Identifiers.packedPostcode(raw).map { $0.bytes }
   }
 
   /// A folded name; see `TextFolding`.

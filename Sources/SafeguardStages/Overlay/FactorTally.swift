@@ -49,6 +49,12 @@ struct FactorTally: Sendable {
     Int(counts[cell(child, factor, period) * Self.windowsPerPeriod + window])
   }
 
+  /// The counts in the year and in the 3 years, read together.
+  func counts(child: Int32, factor: Int, period: Int) -> (year: Int, threeYears: Int) {
+    let index = cell(child, factor, period) * Self.windowsPerPeriod
+    return (Int(counts[index]), Int(counts[index + 1]))
+  }
+
   func latest(child: Int32, factor: Int, period: Int) -> Int32? {
     let day = latest[cell(child, factor, period)]
     return day == .min ? nil : day

@@ -164,34 +164,15 @@ public final class Overlay: Stage {
       state.accumulator?.freeze()
       return (state.accumulator!, state.tables!, state.indicatorHook)
     }
-    let declared = Set(options.indicators.map(\.name))
-    // Every call is tallied: a failed one leaves the child's indicators false or 0, which the
-    // outputs cannot tell from a true 0, so the run judges the failures (see HookCalls).
-    var calls = HookCalls()
-    let policy = self.policy
-    let indicators = hook.map { hook in
-      { (row: [(name: String, value: Value)]) throws -> [String: Value] in
-        do {
-          let values = try hook.call("indicators", record: row, origin: nil)
-          if let unknown = values.keys.sorted().first(where: { !declared.contains($0) }) {
-            throw PluginCallError(
-              "\(self.plugin ?? "the plugin"): the indicators hook returned '\(unknown)', which the stage "
-                + "does not declare under 'indicators'"
-            )
-          }
-          calls.succeeded()
-          return values
-        } catch {
-          guard policy != .fail else { throw RunError("stage '\(self.label)': \(error)") }
-          calls.failed("\(error)")
-          return [:]
-        }
-      }
+    let indicators = hook.map {
+      IndicatorCalls(
+        plugin: $0, path: plugin ?? "the plugin", stage: label, policy: policy, indicators: options.indicators
+      )
     }
     let report = OverlayReport(tables: tables, accumulator: accumulator, indicators: indicators)
-    let (children, areas, counters) = try report.build()
+    let (children, areas, counters, calls) = try await report.build()
     for (name, n) in counters + accumulator.held { context.count(name, n) }
-    if hook != nil { context.report(hook: "indicators", calls) }
+    if let calls { context.report(hook: "indicators", calls) }
     return children + [areas]
   }
 }

@@ -8,15 +8,17 @@ import SafeguardCore
 struct OverlayReport {
   let tables: OverlayTables
   let accumulator: OverlayAccumulator
-  /// Calls the plugin's `indicators` hook with a child's row; nil without a plugin.
-  let indicators: ((_ row: [(name: String, value: Value)]) throws -> [String: Value])?
+  /// The plugin's `indicators` hook; nil without a plugin.
+  let indicators: IndicatorCalls?
 
   /// Rows per child-table batch, so the table streams to the export in pieces.
   static let batchRows = 65_536
 
   var options: OverlayOptions { tables.options }
 
-  func build() throws -> (children: [Batch], areas: Batch, counters: [(String, Int)]) {
+  func build() async throws -> (
+    children: [Batch], areas: Batch, counters: [(String, Int)], calls: HookCalls?
+  ) {
     let options = self.options
     let windows = options.windows
     let periods = windows.periods.count
@@ -30,7 +32,6 @@ struct OverlayReport {
     let measureNames = tables.measureColumns.flatMap(\.names)
     let childSchema = tables.childSchema
     let childColumns = childSchema.count
-    let hookNames = tables.hookColumnNames
     let areaSchema = tables.areaSchema
     let areaWidth = areaSchema.count - 4
     let bands = options.bands.bands
@@ -42,9 +43,6 @@ struct OverlayReport {
     var childBatches: [Batch] = []
     var builders = childSchema.fields.map { ColumnBuilder(type: $0.type) }
     var rows = 0
-    var withoutAge = 0
-    var outsideBands = 0
-    var withoutArea = 0
     let combinations = tables.trioCombinations
     let trio = options.toxicTrio
     let factorCount = options.factors.count
@@ -53,11 +51,160 @@ struct OverlayReport {
     var presentYear = [Bool](repeating: false, count: factorCount)
     var present3y = presentYear
     var measures = [Int](repeating: 0, count: measureNames.count)
-    // Without a plugin (as when a benchmark leaves it out) every indicator is false or 0.
-    var indicatorValues = options.indicators.map { Self.typed(.null, $0.type) }
 
-    for (p, period) in windows.periods.enumerated() {
-      for c in 0..<children {
+    let (items, withoutAge, outsideBands, withoutArea) = counted()
+    // Without a plugin (as when a benchmark leaves it out) every indicator is false or 0.
+    let indicatorCount = options.indicators.count
+    var indicatorValues: [Double] = []
+    var calls: HookCalls?
+    if let indicators, indicatorCount > 0 {
+      let made = IndicatorRows(
+        tables: tables, areas: accumulator.areas.names, items: items, tally: tally,
+        measureCounts: measureCounts)
+      (indicatorValues, calls) = try await indicators.values(count: items.count) { made.batch($0) }
+    } else {
+      indicatorValues = [Double](repeating: 0, count: items.count * indicatorCount)
+    }
+
+    for (index, item) in items.enumerated() {
+      let (child, p, age, band, area) = (
+        item.child, Int(item.period), Int(item.age), Int(item.band), item.area
+      )
+      let period = windows.periods[p]
+      let c = Int(child)
+      var anything = false
+      for (f, factor) in options.factors.enumerated() {
+        countYear[f] = tally.count(child: child, factor: f, period: p, window: 0)
+        count3y[f] = tally.count(child: child, factor: f, period: p, window: 1)
+        presentYear[f] = countYear[f] >= factor.atLeast
+        present3y[f] = count3y[f] >= factor.atLeast
+        anything = anything || count3y[f] > 0
+      }
+      let trioYear = trio.count { presentYear[$0] }
+      let trio3y = trio.count { present3y[$0] }
+      var m = 0
+      for (s, width) in measureWidths.enumerated() {
+        for column in 0..<width {
+          let counts = measureCounts[s]
+          measures[m] = counts.isEmpty ? 0 : Int(counts[(c * width + column) * periods + p])
+          anything = anything || measures[m] > 0
+          m += 1
+        }
+      }
+      let indicatorRow = indicatorValues[(index * indicatorCount)..<((index + 1) * indicatorCount)]
+      var score = 0.0
+      for (f, factor) in options.factors.enumerated() where presentYear[f] {
+        score += options.score[factor.name] ?? 0
+      }
+      for (i, indicator) in options.indicators.enumerated() {
+        let number = indicatorRow[indicatorRow.startIndex + i]
+        score += (options.score[indicator.name] ?? 0) * number
+        anything = anything || number != 0
+      }
+
+      // The area table's row, in areaSchema's order.
+      let slot = area >= 0 ? Int(area) : areaSlots - 1
+      areaUsed[slot] = true
+      let base = ((p * areaSlots + slot) * bands.count + band) * areaWidth
+      var column = base
+      areaValues[column] += 1  // children
+      column += 1
+      for f in 0..<factorCount {
+        if presentYear[f] { areaValues[column] += 1 }
+        if present3y[f] { areaValues[column + 1] += 1 }
+        column += 2
+      }
+      if !trio.isEmpty {
+        areaValues[column + trioYear] += 1
+        column += 4
+        let members = (0..<3).filter { presentYear[trio[$0]] }
+        if let position = combinations.firstIndex(of: members) { areaValues[column + position] += 1 }
+        column += combinations.count
+        if trioYear == 3 { areaValues[column] += 1 }
+        if trio3y == 3 { areaValues[column + 1] += 1 }
+        column += 2
+      }
+      for number in indicatorRow {
+        areaValues[column] += number
+        column += 1
+      }
+      if !options.score.isEmpty {
+        areaValues[column] += score
+        column += 1
+      }
+      for (offset, value) in measures.enumerated() where value > 0 { areaValues[column + offset] += 1 }
+
+      // The child table's row, for children with anything recorded.
+      guard anything else { continue }
+      var b = 0
+      func next() -> Int {
+        defer { b += 1 }
+        return b
+      }
+      builders[next()].appendString(accumulator.persons.name(Int(accumulator.childPerson[c])))
+      builders[next()].appendDate(period.yearStart)
+      builders[next()].appendDate(period.end)
+      builders[next()].appendInteger(Int64(age))
+      builders[next()].appendString(bandLabels[band])
+      if area >= 0 {
+        builders[next()].appendString(accumulator.areas.name(Int(area)))
+      } else {
+        builders[next()].appendNull()
+      }
+      for f in 0..<factorCount {
+        builders[next()].appendInteger(Int64(countYear[f]))
+        builders[next()].appendInteger(Int64(count3y[f]))
+        builders[next()].appendBoolean(presentYear[f])
+        builders[next()].appendBoolean(present3y[f])
+        if let latest = tally.latest(child: child, factor: f, period: p) {
+          builders[next()].appendDate(latest)
+        } else {
+          builders[next()].appendNull()
+        }
+      }
+      if !trio.isEmpty {
+        builders[next()].appendInteger(Int64(trioYear))
+        builders[next()].appendInteger(Int64(trio3y))
+        builders[next()].appendBoolean(trioYear == 3)
+        builders[next()].appendBoolean(trio3y == 3)
+      }
+      for (i, indicator) in options.indicators.enumerated() {
+        let number = indicatorRow[indicatorRow.startIndex + i]
+        switch indicator.type {
+        case .boolean: builders[next()].appendBoolean(number != 0)
+        case .integer: builders[next()].appendInteger(Int64(number))
+        case .decimal: builders[next()].appendDecimal(number)
+        }
+      }
+      if !options.score.isEmpty { builders[next()].appendDecimal(score) }
+      for value in measures { builders[next()].appendInteger(Int64(value)) }
+      assert(b == childColumns)
+      rows += 1
+      if rows == Self.batchRows {
+        childBatches.append(Self.batch(options.childTable, childSchema, &builders, rows: rows))
+        rows = 0
+      }
+    }
+    if rows > 0 { childBatches.append(Self.batch(options.childTable, childSchema, &builders, rows: rows)) }
+    let areas = areaBatch(areaSchema, areaValues, used: areaUsed)
+    let counters = [
+      ("children", children), ("children_without_age", withoutAge),
+      ("children_outside_age_bands", outsideBands),
+      ("children_without_area", withoutArea), ("child_rows", childBatches.reduce(0) { $0 + $1.count }),
+      ("area_rows", areas.count),
+    ]
+    return (childBatches, areas, counters, calls)
+  }
+
+  /// The children counted in each period, in the tables' order: those with an age inside the
+  /// bands. Counts (in the latest period) those without an age, outside the bands, and
+  /// without an area.
+  private func counted() -> (items: [ChildPeriod], withoutAge: Int, outsideBands: Int, withoutArea: Int) {
+    var items: [ChildPeriod] = []
+    items.reserveCapacity(accumulator.childCount * options.windows.periods.count)
+    var (withoutAge, outsideBands, withoutArea) = (0, 0, 0)
+    for (p, period) in options.windows.periods.enumerated() {
+      for c in 0..<accumulator.childCount {
         let child = Int32(c)
         guard let ageNow = accumulator.childAge[c] else {
           if p == 0 { withoutAge += 1 }
@@ -70,159 +217,11 @@ struct OverlayReport {
         }
         let area = accumulator.area(ofChild: child, on: period.end)
         if area < 0 && p == 0 { withoutArea += 1 }
-        var anything = false
-        for (f, factor) in options.factors.enumerated() {
-          countYear[f] = tally.count(child: child, factor: f, period: p, window: 0)
-          count3y[f] = tally.count(child: child, factor: f, period: p, window: 1)
-          presentYear[f] = countYear[f] >= factor.atLeast
-          present3y[f] = count3y[f] >= factor.atLeast
-          anything = anything || count3y[f] > 0
-        }
-        let trioYear = trio.count { presentYear[$0] }
-        let trio3y = trio.count { present3y[$0] }
-        var m = 0
-        for (s, width) in measureWidths.enumerated() {
-          for column in 0..<width {
-            let counts = measureCounts[s]
-            measures[m] = counts.isEmpty ? 0 : Int(counts[(c * width + column) * periods + p])
-            anything = anything || measures[m] > 0
-            m += 1
-          }
-        }
-        if let indicators, !options.indicators.isEmpty {
-          let values = try indicators(
-            namedRow(
-              p, age: age, band: band, area: area, child: child, countYear, count3y, presentYear, present3y,
-              trioYear, trio3y, measures, tally: tally, names: hookNames))
-          for (i, indicator) in options.indicators.enumerated() {
-            indicatorValues[i] = Self.typed(values[indicator.name] ?? .null, indicator.type)
-          }
-        }
-        var score = 0.0
-        for (f, factor) in options.factors.enumerated() where presentYear[f] {
-          score += options.score[factor.name] ?? 0
-        }
-        for (i, indicator) in options.indicators.enumerated() {
-          let number = Self.number(indicatorValues[i])
-          score += (options.score[indicator.name] ?? 0) * number
-          anything = anything || number != 0
-        }
-
-        // The area table's row, in areaSchema's order.
-        let slot = area >= 0 ? Int(area) : areaSlots - 1
-        areaUsed[slot] = true
-        let base = ((p * areaSlots + slot) * bands.count + band) * areaWidth
-        var column = base
-        areaValues[column] += 1  // children
-        column += 1
-        for f in 0..<factorCount {
-          if presentYear[f] { areaValues[column] += 1 }
-          if present3y[f] { areaValues[column + 1] += 1 }
-          column += 2
-        }
-        if !trio.isEmpty {
-          areaValues[column + trioYear] += 1
-          column += 4
-          let members = (0..<3).filter { presentYear[trio[$0]] }
-          if let position = combinations.firstIndex(of: members) { areaValues[column + position] += 1 }
-          column += combinations.count
-          if trioYear == 3 { areaValues[column] += 1 }
-          if trio3y == 3 { areaValues[column + 1] += 1 }
-          column += 2
-        }
-        for value in indicatorValues.prefix(options.indicators.count) {
-          areaValues[column] += Self.number(value)
-          column += 1
-        }
-        if !options.score.isEmpty {
-          areaValues[column] += score
-          column += 1
-        }
-        for (offset, value) in measures.enumerated() where value > 0 { areaValues[column + offset] += 1 }
-
-        // The child table's row, for children with anything recorded.
-        guard anything else { continue }
-        var b = 0
-        func next() -> Int {
-          defer { b += 1 }
-          return b
-        }
-        builders[next()].appendString(accumulator.persons.name(Int(accumulator.childPerson[c])))
-        builders[next()].appendDate(period.yearStart)
-        builders[next()].appendDate(period.end)
-        builders[next()].appendInteger(Int64(age))
-        builders[next()].appendString(bandLabels[band])
-        if area >= 0 {
-          builders[next()].appendString(accumulator.areas.name(Int(area)))
-        } else {
-          builders[next()].appendNull()
-        }
-        for f in 0..<factorCount {
-          builders[next()].appendInteger(Int64(countYear[f]))
-          builders[next()].appendInteger(Int64(count3y[f]))
-          builders[next()].appendBoolean(presentYear[f])
-          builders[next()].appendBoolean(present3y[f])
-          if let latest = tally.latest(child: child, factor: f, period: p) {
-            builders[next()].appendDate(latest)
-          } else {
-            builders[next()].appendNull()
-          }
-        }
-        if !trio.isEmpty {
-          builders[next()].appendInteger(Int64(trioYear))
-          builders[next()].appendInteger(Int64(trio3y))
-          builders[next()].appendBoolean(trioYear == 3)
-          builders[next()].appendBoolean(trio3y == 3)
-        }
-        for value in indicatorValues.prefix(options.indicators.count) { _ = builders[next()].append(value) }
-        if !options.score.isEmpty { builders[next()].appendDecimal(score) }
-        for value in measures { builders[next()].appendInteger(Int64(value)) }
-        assert(b == childColumns)
-        rows += 1
-        if rows == Self.batchRows {
-          childBatches.append(Self.batch(options.childTable, childSchema, &builders, rows: rows))
-          rows = 0
-        }
+        items.append(
+          ChildPeriod(child: child, period: Int32(p), age: Int32(age), band: Int32(band), area: area))
       }
     }
-    if rows > 0 { childBatches.append(Self.batch(options.childTable, childSchema, &builders, rows: rows)) }
-    let areas = areaBatch(areaSchema, areaValues, used: areaUsed)
-    let counters = [
-      ("children", children), ("children_without_age", withoutAge),
-      ("children_outside_age_bands", outsideBands),
-      ("children_without_area", withoutArea), ("child_rows", childBatches.reduce(0) { $0 + $1.count }),
-      ("area_rows", areas.count),
-    ]
-    return (childBatches, areas, counters)
-  }
-
-  /// The row the indicators hook sees: the child table's columns but the pseudonym, the
-  /// indicators and the score, named as the child table names them.
-  private func namedRow(
-    _ p: Int, age: Int, band: Int, area: Int32, child: Int32, _ countYear: [Int], _ count3y: [Int],
-    _ presentYear: [Bool], _ present3y: [Bool], _ trioYear: Int, _ trio3y: Int, _ measures: [Int],
-    tally: FactorTally, names: [String]
-  ) -> [(name: String, value: Value)] {
-    let period = options.windows.periods[p]
-    var values: [Value] = [
-      .date(period.yearStart), .date(period.end), .integer(Int64(age)),
-      .string(options.bands.bands[band].label),
-      area >= 0 ? .string(accumulator.areas.name(Int(area))) : .null,
-    ]
-    for f in options.factors.indices {
-      values += [
-        .integer(Int64(countYear[f])), .integer(Int64(count3y[f])), .boolean(presentYear[f]),
-        .boolean(present3y[f]), tally.latest(child: child, factor: f, period: p).map { .date($0) } ?? .null,
-      ]
-    }
-    if !options.toxicTrio.isEmpty {
-      values += [
-        .integer(Int64(trioYear)), .integer(Int64(trio3y)), .boolean(trioYear == 3), .boolean(trio3y == 3),
-      ]
-    }
-    values += measures.map { .integer(Int64($0)) }
-    assert(names.count == values.count)
-    return Array(zip(names, values)).map { (name: $0.0, value: $0.1) }
+    return (items, withoutAge, outsideBands, withoutArea)
   }
 
   /// Every period × area × band, zeros included, sorted by period, area code and band.
@@ -268,23 +267,5 @@ struct OverlayReport {
     return Batch(
       stream: stream, schema: schema, columns: columns,
       origins: [RowOrigin](repeating: RowOrigin(file: -1, line: 0), count: rows))
-  }
-
-  /// An indicator as a number for the score and the area table: true 1, false and nil 0.
-  static func number(_ value: Value) -> Double {
-    switch value {
-    case .boolean(let flag): flag ? 1 : 0
-    case .integer(let n): Double(n)
-    case .decimal(let d): d
-    default: 0
-    }
-  }
-
-  static func typed(_ value: Value, _ type: OverlayOptions.IndicatorType) -> Value {
-    switch type {
-    case .boolean: .boolean(number(value) != 0)
-    case .integer: .integer(Int64(number(value).rounded(.towardZero)))
-    case .decimal: .decimal(number(value))
-    }
   }
 }

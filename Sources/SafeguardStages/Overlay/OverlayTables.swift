@@ -59,10 +59,21 @@ struct OverlayTables: Sendable {
   }
 
   /// The child table's columns the indicators hook sees, in order: all but the pseudonym, the
-  /// indicators and the score.
-  var hookColumnNames: [String] {
+  /// indicators and the score. The period's dates, the age band and the area (one of `areas`)
+  /// are codes: the same text in Lua, interned once per plugin state.
+  func hookSchema(areas: [String]) -> Schema {
+    let periods = options.windows.periods
+    let coded = [
+      "period_start": FieldType.code(CodeList(periods.map { CivilDate.iso($0.yearStart) })),
+      "period_end": .code(CodeList(periods.map { CivilDate.iso($0.end) })),
+      "age_band": .code(CodeList(options.bands.bands.map(\.label))),
+      "lsoa": .code(CodeList(areas)),
+    ]
     let hidden = Set(["child_id", "score"] + options.indicators.map(\.name))
-    return childSchema.names.filter { !hidden.contains($0) }
+    return Schema(
+      childSchema.fields.filter { !hidden.contains($0.name) }.map {
+        Field($0.name, coded[$0.name] ?? $0.type)
+      })
   }
 
   var areaSchema: Schema {

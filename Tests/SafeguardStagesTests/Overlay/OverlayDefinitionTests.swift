@@ -58,7 +58,7 @@ import Testing
   /// A stand-in plugin whose `indicators` hook flags children with 2 or more trio factors, or
   /// fails, or returns a name the stage does not declare.
   struct StandIn: PluginProvider, AttachedPlugin {
-    enum Mode: Sendable { case flag, fail, undeclared }
+    enum Mode: Sendable { case flag, fail, undeclared, infinite }
     let mode: Mode
 
     func check(_ path: String, at location: SafeguardCore.SourceLocation?, diagnostics: inout Diagnostics)
@@ -84,6 +84,11 @@ import Testing
       switch mode {
       case .fail: throw PluginCallError("stand-in.lua:3: indicators failed")
       case .undeclared: return ["other": .boolean(true)]
+      case .infinite:
+        // No integer holds it: the call fails (before, converting it stopped the process).
+        let fields = Dictionary(uniqueKeysWithValues: record.map { ($0.name, $0.value) })
+        let tally: Value = fields["trio_factors_year"] == .integer(3) ? .decimal(.infinity) : .decimal(2.9)
+        return ["flagged": .boolean(true), "tally": tally]
       case .flag:
         let fields = Dictionary(uniqueKeysWithValues: record.map { ($0.name, $0.value) })
         #expect(fields["child_id"] == nil, "the hook does not see the pseudonym")
@@ -133,5 +138,23 @@ import Testing
     let calls = try #require(counts.hooks["indicators"])
     #expect(calls.calls == 13 && calls.failed == 13)
     #expect(calls.firstFailure == "stand-in.lua:3: indicators failed")
+  }
+
+  @Test func anIntegerIndicatorNoIntegerHoldsFailsThatCallAlone() async throws {
+    let options = Self.withIndicators.replacingOccurrences(
+      of: "indicators: { flagged: boolean }", with: "indicators: { flagged: boolean, tally: integer }")
+    let (children, _, counts) = try await F.run(
+      try F.stage(options, plugin: "stand-in.lua", plugins: StandIn(mode: .infinite), onError: .quarantine))
+    // C1 has the whole trio in period 0 only: that call fails and leaves its indicators 0.
+    #expect(F.row(children, "C1", "2026-03-31")?["tally"] == .integer(0))
+    #expect(F.row(children, "C1", "2026-03-31")?["flagged"] == .boolean(false))
+    #expect(F.row(children, "C3", "2026-03-31")?["tally"] == .integer(2), "2.9 truncated toward zero")
+    let calls = try #require(counts.hooks["indicators"])
+    #expect(calls.calls == 13 && calls.failed == 1)
+    #expect(
+      calls.firstFailure?.contains("indicator 'tally' is an integer") == true, "\(calls.firstFailure ?? "")")
+    await #expect(throws: RunError.self) {
+      _ = try await F.run(try F.stage(options, plugin: "stand-in.lua", plugins: StandIn(mode: .infinite)))
+    }
   }
 }
