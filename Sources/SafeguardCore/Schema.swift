@@ -81,10 +81,14 @@ public struct AreaTableShape: Sendable, Hashable {
   public var geography: String
   public var dimensions: [String]
   public var measures: [String]
+  /// Set once the table has passed disclosure control and may be published; nil before.
+  public var disclosure: TableDisclosure?
 
-  public init(geography: String, dimensions: [String], measures: [String]) {
+  public init(geography: String, dimensions: [String], measures: [String], disclosure: TableDisclosure? = nil)
+  {
     self.geography = geography
     self.dimensions = dimensions
     self.measures = measures
+    self.disclosure = disclosure
   }
 }
