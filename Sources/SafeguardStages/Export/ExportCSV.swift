@@ -17,7 +17,6 @@ public final class ExportCSV: Stage {
   private struct State {
     var schemas = StreamSchemas()
     var files: [String: OutputFile] = [:]
-    var writer = CSVRowWriter()
   }
   private let state = Mutex(State())
 
@@ -45,9 +44,12 @@ public final class ExportCSV: Stage {
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
     guard selection.contains(batch.stream) else { return [batch] }
+    // Formatted outside the lock, on the run's threads; batches arrive one at a time, so the
+    // file still gets them in order.
+    let text = await CSVRowWriter().rows(batch, threads: context.threads)
     try state.withLock { state throws(RunError) in
       let file = try self.file(for: batch.stream, schema: batch.schema, state: &state, context: context)
-      try file.write(bytes: state.writer.rows(batch))
+      try file.write(bytes: text)
       file.rows! += batch.count
     }
     return [batch]
@@ -104,7 +106,7 @@ public final class ExportCSV: Stage {
     if let file = state.files[stream] { return file }
     let file = try context.run.output.create("\(folder)/\(stream).csv")
     file.rows = 0
-    try file.write(bytes: state.writer.header(schema))
+    try file.write(bytes: CSVRowWriter().header(schema))
     state.files[stream] = file
     return file
   }
