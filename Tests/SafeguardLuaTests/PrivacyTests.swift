@@ -125,4 +125,24 @@ import Testing
     #expect(run.quarantined.count == 10)
     #expect(run.counts.firstSetAsideReason?.contains("distinct counter names") == true)
   }
+
+  /// A record hook returning megabytes per record once held them all until its batch was built
+  /// (a run went past 6 GB): a field past 1 MiB is refused as a bad return, naming the field.
+  @Test func aFieldLongerThanAMebibyteIsRefused() async throws {
+    let schema = Schema([Field("note", .string)])
+    let run = try await LuaStageRun(
+      """
+      return {
+        record = function(rec, ctx)
+          rec.note = string.rep("n", 2 * 1024 * 1024)
+          return rec
+        end,
+      }
+      """, on: [batch(schema, [[.string("a")], [.string("b")]])], onError: .quarantine)
+    #expect(run.rows.isEmpty)
+    #expect(run.quarantined.count == 2)
+    #expect(
+      run.counts.firstSetAsideReason?.contains("field 'note' is longer than the 1 MiB a field may hold")
+        == true)
+  }
 }
