@@ -10,7 +10,8 @@ struct Safeguard: AsyncParsableCommand {
       See docs/cli.md.
       """,
     subcommands: [
-      Run.self, Runs.self, Validate.self, Synth.self, Hotspot.self, Key.self, Plugin.self, Bench.self,
+      Run.self, Runs.self, Schedule.self, Backfill.self, Validate.self, Synth.self, Hotspot.self, Key.self,
+      Plugin.self, Bench.self,
     ]
   )
 }
