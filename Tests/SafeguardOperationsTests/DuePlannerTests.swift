@@ -32,7 +32,8 @@ import Testing
 
   @Test func aDefinitionNeverCheckedRunsOnlyATimeDueInTheCurrentMinute() {
     let atTwo = DuePlanner.plan(
-      calendar: Self.calendar, catchUp: .all, checkedThrough: nil, now: Self.utc("2026-05-04 02:00").addingTimeInterval(45))
+      calendar: Self.calendar, catchUp: .all, checkedThrough: nil,
+      now: Self.utc("2026-05-04 02:00").addingTimeInterval(45))
     #expect(atTwo.run == [Self.utc("2026-05-04 02:00")])
     let later = DuePlanner.plan(
       calendar: Self.calendar, catchUp: .all, checkedThrough: nil, now: Self.utc("2026-05-04 02:01"))
@@ -41,6 +42,9 @@ import Testing
 
   @Test func retriesWaitTheDelayDoubledEachTimeUpToTheMaximum() {
     let policy = RetryPolicy(attempts: 5, delay: .seconds(30), maxDelay: .seconds(100))
-    #expect((2...6).map { policy.wait(before: $0) } == [.seconds(30), .seconds(60), .seconds(100), .seconds(100), .seconds(100)])
+    #expect(
+      (2...6).map { policy.wait(before: $0) } == [
+        .seconds(30), .seconds(60), .seconds(100), .seconds(100), .seconds(100),
+      ])
   }
 }
