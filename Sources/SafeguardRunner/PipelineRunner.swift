@@ -46,6 +46,13 @@ public struct PipelineRunner: Sendable {
     let directory = options.outputDirectory ?? definition.outputs.directory
     let destination = StagingFolder(destination: directory, runID: runID).destination
     record.outputDirectory = destination
+    let read = definition.inputs.flatMap(\.files) + definition.reference.values.map(\.path)
+    if let problem = OutputPlacement.problem(output: directory, inputs: read) {
+      record.status = .failed
+      record.failure = problem
+      record.finishedAt = Date()
+      return RunOutcome(record: record, directory: directory, summaryPath: nil)
+    }
     let output: OutputWriter
     do {
       for line in StagingFolder.tidy(destination: directory) { options.logger.notice("\(line)") }

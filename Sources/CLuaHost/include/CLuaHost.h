@@ -232,6 +232,12 @@ void sg_output_clear(sg_output *out);
 #define SG_MISFIT_NOT_FINITE 2
 #define SG_MISFIT_FRACTION 3
 #define SG_MISFIT_DATE 4
+#define SG_MISFIT_TOO_LONG 5
+
+/// The most bytes one text field a hook returns may hold: a hook returning megabytes per
+/// record would otherwise hold them all until its batch is built (a 24 MiB field per record
+/// took a run past 6 GB).
+#define SG_MAX_FIELD_BYTES (1u << 20)
 
 /// The first field, in schema order, that does not fit: which, why, and what kind of value it
 /// holds (SG_BOOLEAN, SG_INTEGER, SG_FLOAT, SG_STRING, or SG_OTHER with its Lua type).
