@@ -35,6 +35,19 @@ public struct StagingFolder: Sendable, Hashable {
   public var path: String { parent + "/." + base + ".staging-" + runID }
   var previous: String { parent + "/." + base + ".previous-" + runID }
 
+  /// Why `destination` must not be replaced by a run's outputs, if it must not: publishing
+  /// replaces the whole folder, so an existing folder must be empty or hold what an earlier
+  /// run published (its `run-summary.json`), never someone's other files.
+  public static func refusal(destination: String) -> String? {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder) else { return nil }
+    guard isFolder.boolValue else { return "the output path \(destination) exists and is not a folder" }
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? []
+    guard !names.isEmpty, !names.contains("run-summary.json") else { return nil }
+    return "the output folder \(destination) holds files no safeguard run wrote (it has no run-summary.json), "
+      + "and a successful run replaces the whole folder: choose a new or empty folder"
+  }
+
   /// Creates the staging folder (0700); a folder left by an earlier run of the same id is
   /// replaced.
   func create() throws(RunError) {

@@ -47,7 +47,9 @@ public struct PipelineRunner: Sendable {
     let destination = StagingFolder(destination: directory, runID: runID).destination
     record.outputDirectory = destination
     let read = definition.inputs.flatMap(\.files) + definition.reference.values.map(\.path)
-    if let problem = OutputPlacement.problem(output: directory, inputs: read) {
+    if let problem = OutputPlacement.problem(output: directory, inputs: read)
+      ?? StagingFolder.refusal(destination: directory)
+    {
       record.status = .failed
       record.failure = problem
       record.finishedAt = Date()

@@ -133,6 +133,7 @@ import Testing
     let state = folder + "/state"
     try FileManager.default.createDirectory(atPath: folder + "/out", withIntermediateDirectories: true)
     try "earlier\n".write(toFile: folder + "/out/earlier.csv", atomically: true, encoding: .utf8)
+    try "{}\n".write(toFile: folder + "/out/run-summary.json", atomically: true, encoding: .utf8)
     let process = try Self.start(
       ["run", Self.demo, "--set", "data=data", "--out", "out", "--batch-size", "1", "--threads", "1"],
       folder: folder, state: state)
@@ -150,7 +151,10 @@ import Testing
     let stderr = try String(contentsOfFile: folder + "/stderr.txt", encoding: .utf8)
     #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(stderr)")
     #expect(stderr.contains("error: the run was cancelled (SIGTERM or SIGINT)"), "\(stderr)")
-    #expect(try Self.everyFile(folder + "/out") == ["earlier.csv": Data("earlier\n".utf8)])
+    #expect(
+      try Self.everyFile(folder + "/out") == [
+        "earlier.csv": Data("earlier\n".utf8), "run-summary.json": Data("{}\n".utf8),
+      ])
     #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder)).contains { $0.hasPrefix(".") })
     let runs = try Self.runs(state)
     #expect(runs.count == 1 && runs.first?["status"] as? String == "cancelled")
