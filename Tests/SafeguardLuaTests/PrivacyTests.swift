@@ -127,14 +127,14 @@ import Testing
   }
 
   /// A record hook returning megabytes per record once held them all until its batch was built
-  /// (a run went past 6 GB): a field past 1 MiB is refused as a bad return, naming the field.
-  @Test func aFieldLongerThanAMebibyteIsRefused() async throws {
+  /// (a run went past 6 GB): a field past 16 MiB is refused as a bad return, naming the field.
+  @Test func aFieldLongerThanSixteenMebibytesIsRefused() async throws {
     let schema = Schema([Field("note", .string)])
     let run = try await LuaStageRun(
       """
       return {
         record = function(rec, ctx)
-          rec.note = string.rep("n", 2 * 1024 * 1024)
+          rec.note = string.rep("n", 17 * 1024 * 1024)
           return rec
         end,
       }
@@ -142,7 +142,7 @@ import Testing
     #expect(run.rows.isEmpty)
     #expect(run.quarantined.count == 2)
     #expect(
-      run.counts.firstSetAsideReason?.contains("field 'note' is longer than the 1 MiB a field may hold")
+      run.counts.firstSetAsideReason?.contains("field 'note' is longer than the 16 MiB a text field may hold")
         == true)
   }
 }
