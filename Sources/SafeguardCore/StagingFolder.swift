@@ -44,7 +44,8 @@ public struct StagingFolder: Sendable, Hashable {
     guard isFolder.boolValue else { return "the output path \(destination) exists and is not a folder" }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? []
     guard !names.isEmpty, !names.contains("run-summary.json") else { return nil }
-    return "the output folder \(destination) holds files no safeguard run wrote (it has no run-summary.json), "
+    return
+      "the output folder \(destination) holds files no safeguard run wrote (it has no run-summary.json), "
       + "and a successful run replaces the whole folder: choose a new or empty folder"
   }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import SafeguardCore
 import Foundation
+import SafeguardCore
 import SafeguardDefinition
 import SafeguardOperations
 import SafeguardRunner

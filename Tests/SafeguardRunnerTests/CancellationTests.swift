@@ -29,7 +29,10 @@ import Testing
     #expect(outcome.record.status == .cancelled)
     #expect(outcome.record.failure == "the run was cancelled (SIGTERM)")
     #expect(log.batches.count == 4, "no batch after the one during which it was cancelled")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted() == ["previous.csv", "run-summary.json"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: output).sorted() == [
+        "previous.csv", "run-summary.json",
+      ])
     #expect(try String(contentsOfFile: output + "/previous.csv", encoding: .utf8) == "previous\n")
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.folder).filter {
       $0.hasPrefix(".")
@@ -46,7 +49,9 @@ import Testing
     let output = fixture.folder + "/mine"
     try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
     try "notes\n".write(toFile: output + "/notes.txt", atomically: true, encoding: .utf8)
-    let pipeline = try Pipeline(definition: fixture.definition(ReadAheadTests.definition()))
+    let pipeline = try Pipeline(
+      definition: fixture.definition(ReadAheadTests.definition()),
+      registry: RecordingStage.registry(log: .init()))
     let outcome = await PipelineRunner(pipeline: pipeline, options: RunOptions(outputDirectory: output)).run()
     #expect(!outcome.succeeded)
     #expect(outcome.record.failure?.contains("holds files no safeguard run wrote") == true)
