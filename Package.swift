@@ -15,6 +15,10 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    // The run ledger: SQLite through GRDB, over the system's libsqlite3 (Debian's libsqlite3-dev).
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    // `safeguard schedule` and `run` as services: SIGTERM and SIGINT become graceful shutdown.
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     // The system Lua 5.4 library; only SafeguardLua imports it.
@@ -26,10 +30,14 @@ let package = Package(
     // HMAC-SHA-256 over the system's OpenSSL libcrypto (SHA extensions where the CPU has
     // them); only SafeguardStages' HMACSHA256 imports it.
     .target(name: "CKeyedHash", linkerSettings: [.linkedLibrary("crypto")]),
-    // Records, batches, the stage protocol, run context, errors. No C, no I/O formats.
+    // Swaps two folders in one step (renameat2 with RENAME_EXCHANGE): how a run's staging
+    // folder replaces its output folder.
+    .target(name: "CFileExchange"),
+    // Records, batches, the stage protocol, run context, errors. No I/O formats.
     .target(
       name: "SafeguardCore",
       dependencies: [
+        "CFileExchange",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -66,6 +74,17 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // Operations: the run ledger, per-definition locks, atomic runs, schedules, logs.
+    .target(
+      name: "SafeguardOperations",
+      dependencies: [
+        "SafeguardCore", "SafeguardDefinition", "SafeguardRunner",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strict
+    ),
     // Spatial weights (GAL, contiguity from GeoJSON, k nearest neighbours) and the hotspot
     // statistics over them: rates and intervals, Moran's I, local Moran, Getis-Ord Gi*.
     .target(name: "SafeguardSpatial", dependencies: ["SafeguardCore"], swiftSettings: strict),
@@ -86,6 +105,8 @@ let package = Package(
       name: "safeguard",
       dependencies: [
         "SafeguardRunner", "SafeguardSynth", "SafeguardStages", "SafeguardBenchmarks", "SafeguardSpatial",
+        "SafeguardOperations",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -110,6 +131,10 @@ let package = Package(
     .testTarget(
       name: "SafeguardRunnerTests",
       dependencies: ["SafeguardRunner", "SafeguardSynth", "SafeguardTesting"]
+    ),
+    .testTarget(
+      name: "SafeguardOperationsTests",
+      dependencies: ["SafeguardOperations", "SafeguardRunner", "SafeguardSynth", "SafeguardTesting"]
     ),
     .testTarget(name: "SafeguardCLITests", dependencies: ["SafeguardSynth", "SafeguardTesting"]),
   ]

@@ -15,14 +15,18 @@ public struct InputSpec: Sendable, Hashable {
   /// the definition asks for strict RFC 4180.
   public var quotes: CSVQuotes
   public var columns: [ColumnSpec]
+  /// `all` files matching the pattern on every run, or only `new-files`: those no successful
+  /// run of the definition has processed (the run ledger remembers them).
+  public var mode: InputMode
   /// Where the input is declared, for messages.
   public var location: SourceLocation?
 
   public init(
     name: String, pattern: String, files: [String], format: InputFormat, encoding: TextEncoding = .utf8,
     delimiter: UInt8 = UInt8(ascii: ","), quotes: CSVQuotes = .lenient, columns: [ColumnSpec],
-    location: SourceLocation? = nil
+    mode: InputMode = .all, location: SourceLocation? = nil
   ) {
+    self.mode = mode
     self.name = name
     self.pattern = pattern
     self.files = files
@@ -36,6 +40,12 @@ public struct InputSpec: Sendable, Hashable {
 
   /// The schema of the batches this input produces: one field per column, in declared order.
   public var schema: Schema { Schema(columns.map { Field($0.field, $0.type) }) }
+}
+
+/// Which matching files a run reads (`mode:` of an input).
+public enum InputMode: String, Sendable, Hashable, CaseIterable {
+  case all
+  case newFiles = "new-files"
 }
 
 public enum InputFormat: String, Sendable, Hashable, CaseIterable {

@@ -8,16 +8,43 @@ import Synchronization
 
 /// The one place that creates a run's files. Folders are made 0700 and files 0600; a file is
 /// written under a temporary name and renamed when closed, so a reader never sees half a file.
+///
+/// A staged writer (`init(staging:runID:)`) writes the whole run into a staging folder beside
+/// the output folder, and `publish()` swaps it in only when the run succeeded; a failed,
+/// cancelled or killed run leaves the output folder exactly as it was (see ``StagingFolder``).
 public final class OutputWriter: Sendable {
-  /// The run's output folder.
+  /// The folder files are created in now: the staging folder of a staged writer.
   public let directory: String
+  /// The output folder the run publishes to (the same as `directory` when not staged).
+  public let destination: String
+  private let staging: StagingFolder?
   private let written = Mutex<[OutputRecord]>([])
 
-  /// Creates the folder (and parents) with owner-only permissions.
+  /// Writes straight into `directory`, creating it (and parents) with owner-only permissions.
   public init(directory: String) throws(RunError) {
     self.directory = directory
+    self.destination = directory
+    self.staging = nil
     try Self.makeDirectory(directory)
   }
+
+  /// Writes into a new staging folder beside `destination`; nothing in `destination` changes
+  /// until `publish()`.
+  public init(staging destination: String, runID: String) throws(RunError) {
+    let staging = StagingFolder(destination: destination, runID: runID)
+    try Self.makeDirectory(staging.parent)
+    try staging.create()
+    self.staging = staging
+    self.directory = staging.path
+    self.destination = destination
+  }
+
+  /// Makes the staged files the output folder, in one step (the previous outputs are removed
+  /// after). Does nothing for a writer that is not staged.
+  public func publish() throws(RunError) { try staging?.publish() }
+
+  /// Removes the staging folder and everything in it, leaving the output folder as it was.
+  public func discard() { staging?.discard() }
 
   /// Opens a new file at a path relative to the output folder, replacing any earlier one.
   public func create(_ relativePath: String) throws(RunError) -> OutputFile {
@@ -32,7 +59,8 @@ public final class OutputWriter: Sendable {
 
   func finished(_ record: OutputRecord) { written.withLock { $0.append(record) } }
 
-  static func makeDirectory(_ path: String) throws(RunError) {
+  /// Creates a folder and its parents, each new one 0700.
+  public static func makeDirectory(_ path: String) throws(RunError) {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
       guard isDirectory.boolValue else { throw RunError("output path \(path) exists and is not a folder") }

@@ -12,6 +12,12 @@ public struct RunRecord: Sendable, Codable {
   /// Why the run failed, when it did: a message naming files, lines and stages, never values.
   public var failure: String?
   public var keyFingerprint: String?
+  /// The reference date the run used (`yyyy-MM-dd`), when the definition has one.
+  public var referenceDate: String?
+  /// What started the run: `manual`, `schedule`, `retry` or `backfill`.
+  public var trigger: String?
+  /// The output folder the run published to (absolute).
+  public var outputDirectory: String?
   public var maxQuarantine: Double
   /// The threads the run was allowed (`--threads`); outputs do not depend on it.
   public var threads: Int?
@@ -20,7 +26,12 @@ public struct RunRecord: Sendable, Codable {
   public var plugins: [PluginRecord] = []
   public var outputs: [OutputRecord] = []
 
-  public enum Status: String, Sendable, Codable { case running, succeeded, failed }
+  /// `running` until the run ends; `succeeded` only once its outputs were published. A run
+  /// that was `failed`, `cancelled` (SIGTERM, SIGINT) or `interrupted` (killed: found
+  /// `running` by a later start) left the previous outputs as they were.
+  public enum Status: String, Sendable, Codable, CaseIterable {
+    case running, succeeded, failed, cancelled, interrupted
+  }
 
   public init(runID: String, pipeline: PipelineIdentity, startedAt: Date, maxQuarantine: Double) {
     self.runID = runID
@@ -33,7 +44,7 @@ public struct RunRecord: Sendable, Codable {
   enum CodingKeys: String, CodingKey {
     case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", status, failure
     case keyFingerprint = "key_fingerprint", maxQuarantine = "max_quarantine", threads, inputs, stages,
-      plugins, outputs
+      plugins, outputs, referenceDate = "reference_date", trigger, outputDirectory = "output_dir"
   }
 
   /// The JSON written as `run-summary.json`: keys sorted, dates in ISO 8601.
@@ -42,6 +53,13 @@ public struct RunRecord: Sendable, Codable {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
     return try encoder.encode(self)
+  }
+
+  /// Reads `run-summary.json` (or the ledger's copy of it) back.
+  public static func decode(_ data: Data) throws -> RunRecord {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    return try decoder.decode(RunRecord.self, from: data)
   }
 }
 
@@ -90,15 +108,20 @@ public struct InputFile: Sendable, Codable, Hashable {
   public var bytes: Int
   public var sha256: String
   public var rowsRead: Int
+  /// The file's modification time when it was opened.
+  public var modified: Date?
 
-  public init(path: String, bytes: Int, sha256: String, rowsRead: Int) {
+  public init(path: String, bytes: Int, sha256: String, rowsRead: Int, modified: Date? = nil) {
     self.path = path
     self.bytes = bytes
     self.sha256 = sha256
     self.rowsRead = rowsRead
+    self.modified = modified
   }
 
-  enum CodingKeys: String, CodingKey { case path, bytes, sha256, rowsRead = "rows_read" }
+  enum CodingKeys: String, CodingKey {
+    case path, bytes, sha256, rowsRead = "rows_read", modified = "modified_at"
+  }
 }
 
 /// Data quality of one field over the accepted rows.

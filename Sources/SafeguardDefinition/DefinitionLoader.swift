@@ -8,12 +8,18 @@ import SafeguardCore
 public struct DefinitionLoader {
   public var overrides: [String: String]
   public var environment: [String: String]
+  /// The run's reference date (`yyyy-MM-dd`) when the caller sets it (a scheduled or backfill
+  /// run, `run --reference-date`): it replaces `reference_date:`. The definition may use it
+  /// anywhere as `${reference_date}` (for example in an output folder).
+  public var referenceDate: String?
 
   public init(
-    overrides: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment
+    overrides: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
+    referenceDate: String? = nil
   ) {
     self.overrides = overrides
     self.environment = environment
+    self.referenceDate = referenceDate
   }
 
   public func load(path: String) throws(DefinitionError) -> PipelineDefinition {
@@ -54,9 +60,17 @@ public struct DefinitionLoader {
       throw DefinitionError("a definition is a mapping with name, inputs and stages", at: parsed.location)
     }
     let (root, included) = Includes.merge(parsed, file: file, diagnostics: &diagnostics)
+    // `${reference_date}`: the run's reference date, else the definition's own when written
+    // as a date.
+    var builtins: [String: String] = [:]
+    if let referenceDate {
+      builtins["reference_date"] = referenceDate
+    } else if let written = root["reference_date"]?.text, !written.contains("${") {
+      builtins["reference_date"] = written
+    }
     let variables = Variables(
       section: root["variables"], overrides: overrides, environment: environment, diagnostics: &diagnostics,
-      file: file)
+      file: file, builtins: builtins)
     let resolved = variables.substituteAll(in: root, diagnostics: &diagnostics)
 
     var top = ConfigReader(resolved, context: "the definition")
@@ -65,7 +79,17 @@ public struct DefinitionLoader {
     _ = top.node("variables")  // read above, before substitution
     _ = top.node("include")  // merged above
     let maxQuarantine = readShare(top.node("max_quarantine"), diagnostics: &diagnostics) ?? 0.05
-    let referenceDate = readDate(top.node("reference_date"), diagnostics: &diagnostics)
+    var referenceDate = readDate(top.node("reference_date"), diagnostics: &diagnostics)
+    if let date = self.referenceDate {
+      referenceDate = CivilDate.parseISO(date)
+      if referenceDate == nil {
+        diagnostics.error(
+          "the reference date must be written yyyy-MM-dd, not '\(date)'", at: resolved.location)
+      }
+    }
+    let schedule = ScheduleSection.read(top.node("schedule"), diagnostics: &diagnostics)
+    let retries = ScheduleSection.retries(top.node("retries"), diagnostics: &diagnostics)
+    let onFailure = top.string("on_failure")
     let reference = readReference(top.node("reference"), diagnostics: &diagnostics)
     let inputs = InputsSection.read(
       top.node("inputs"), diagnostics: &diagnostics, definition: resolved.location)
@@ -82,7 +106,7 @@ public struct DefinitionLoader {
       path: file, sha256: Self.combinedSHA256(sha256, included), name: name, description: description,
       variables: variables.recorded,
       maxQuarantine: maxQuarantine, referenceDate: referenceDate, reference: reference, inputs: inputs,
-      stages: stages, outputs: outputs)
+      stages: stages, outputs: outputs, schedule: schedule, retries: retries, onFailure: onFailure)
     return (definition, diagnostics)
   }
 

@@ -58,12 +58,14 @@ enum InputsSection {
     if format != InputFormat.csv.rawValue, let written = node["quotes"] {
       reader.error("'quotes' of input '\(name)' applies only to CSV files", at: written.location)
     }
+    let mode = reader.choice("mode", InputMode.allCases.map(\.rawValue), default: InputMode.all.rawValue)
     let columns = readColumns(
       reader.node("columns"), input: name, at: node.location, diagnostics: &diagnostics)
     reader.finish(into: &diagnostics)
     guard let pattern else { return nil }
     let files = Glob.expand(pattern)
-    if files.isEmpty {
+    // A new-files input may match nothing yet: the run then has nothing new to do.
+    if files.isEmpty, mode != InputMode.newFiles.rawValue {
       diagnostics.error(
         "input '\(name)': no file matches \(pattern)", at: node["path"]?.location ?? node.location)
     }
@@ -78,7 +80,7 @@ enum InputsSection {
     return InputSpec(
       name: name, pattern: pattern, files: files, format: InputFormat(rawValue: format)!,
       encoding: TextEncoding(rawValue: encoding)!, delimiter: delimiter, quotes: CSVQuotes(rawValue: quotes)!,
-      columns: columns,
+      columns: columns, mode: InputMode(rawValue: mode)!,
       location: node.location)
   }
 

@@ -19,6 +19,13 @@ public struct PipelineDefinition: Sendable {
   public var inputs: [InputSpec]
   public var stages: [StageSpec]
   public var outputs: OutputsSpec
+  /// When `safeguard schedule` runs it (`schedule:`), if ever.
+  public var schedule: ScheduleSpec?
+  /// How often a failed scheduled or backfill run is tried again (`retries:`).
+  public var retries = RetryPolicy()
+  /// A shell command run when a run does not succeed (`on_failure:`); it gets the run id,
+  /// definition and status in its environment.
+  public var onFailure: String?
 }
 
 /// A reference file: a file the stages consult (not streamed as records), read by its format.

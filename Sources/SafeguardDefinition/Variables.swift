@@ -15,9 +15,11 @@ struct Variables {
   /// Reads the `variables` section and applies overrides; unknown overrides are errors.
   init(
     section: ConfigNode?, overrides: [String: String], environment: [String: String],
-    diagnostics: inout Diagnostics, file: String
+    diagnostics: inout Diagnostics, file: String, builtins: [String: String] = [:]
   ) {
     self.environment = environment
+    // Built-in values (`${reference_date}`) that a declared variable of the same name replaces.
+    values = builtins
     var declared: [String] = []
     var lines: [String: SourceLocation] = [:]
     if let section {

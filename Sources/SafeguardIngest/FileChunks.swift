@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import SafeguardCore
 
 #if canImport(Glibc)
@@ -17,6 +18,8 @@ final class FileChunks {
   private var hasher = SHA256()
   /// Bytes read so far.
   private(set) var byteCount = 0
+  /// The file's modification time when it was opened.
+  private(set) var modified: Date?
 
   init(path: String, blockSize: Int) throws(RunError) {
     self.path = path
@@ -30,6 +33,11 @@ final class FileChunks {
     if let kind = FileKind.notRegular(descriptor: descriptor) {
       // deinit closes the descriptor
       throw RunError("input file \(path) is \(kind), not a regular file")
+    }
+    var info = stat()
+    if fstat(descriptor, &info) == 0 {
+      modified = Date(
+        timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
     }
   }
 

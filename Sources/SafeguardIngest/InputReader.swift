@@ -78,7 +78,9 @@ public struct InputReader: Sendable {
         case .jsonl: try await readJSONL(file, quarantine, &assembler, &tally, deliver)
         }
         counts.files.append(
-          InputFile(path: path, bytes: file.byteCount, sha256: file.sha256(), rowsRead: tally.read))
+          InputFile(
+            path: path, bytes: file.byteCount, sha256: file.sha256(), rowsRead: tally.read,
+            modified: file.modified))
         counts.rowsRead += tally.read
         counts.rowsAccepted += tally.accepted
         counts.rowsQuarantined += tally.quarantined

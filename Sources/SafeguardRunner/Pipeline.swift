@@ -24,9 +24,11 @@ public struct Pipeline: Sendable {
   /// `checkFiles`, also reads the header of every input file and reference table (not their
   /// rows) and checks it has the columns the definition and its stages need.
   public static func load(
-    path: String, overrides: [String: String], registry: StageRegistry = Pipeline.registry, checkFiles: Bool
+    path: String, overrides: [String: String], referenceDate: String? = nil,
+    registry: StageRegistry = Pipeline.registry, checkFiles: Bool
   ) throws(DefinitionError) -> Pipeline {
-    let (definition, problems) = try DefinitionLoader(overrides: overrides).loadReportingProblems(path: path)
+    let (definition, problems) = try DefinitionLoader(overrides: overrides, referenceDate: referenceDate)
+      .loadReportingProblems(path: path)
     return try Pipeline(
       definition: definition, registry: registry, checkFiles: checkFiles, problems: problems)
   }

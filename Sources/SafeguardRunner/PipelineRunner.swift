@@ -3,6 +3,7 @@ import Logging
 import SafeguardCore
 import SafeguardDefinition
 import SafeguardIngest
+import Synchronization
 
 /// Runs a pipeline once: reads every input in order, pushes each batch through the stages,
 /// finishes the stages, checks that every input row is accounted for, and writes
@@ -21,12 +22,18 @@ public struct PipelineRunner: Sendable {
     self.options = options
   }
 
-  /// Runs the pipeline. A failure after the run started is recorded in the returned record
-  /// (status `failed`, with the reason); the summary is written whenever the output folder
-  /// could be made.
+  /// Runs the pipeline into a staging folder beside the output folder and publishes it only
+  /// when the run succeeded (see ``StagingFolder``): a failed or cancelled run leaves the
+  /// previous outputs exactly as they were. A failure after the run started is recorded in the
+  /// returned record (status `failed`, or `cancelled` when the task was cancelled, with the
+  /// reason). The summary of a run that did not succeed is kept, with its quarantine files,
+  /// under `RunOptions.keepUnsuccessful` when set.
+  ///
+  /// Stages see cancellation between batches: cancelling the task that runs this stops the
+  /// run before its next batch (or before the next stage's `finish`).
   public func run() async -> RunOutcome {
     let definition = pipeline.definition
-    let runID = Self.makeRunID()
+    let runID = options.runID ?? Self.makeRunID()
     var record = RunRecord(
       runID: runID,
       pipeline: PipelineIdentity(
@@ -34,19 +41,28 @@ public struct PipelineRunner: Sendable {
         variables: definition.variables),
       startedAt: Date(), maxQuarantine: definition.maxQuarantine)
     record.threads = options.threads
+    record.trigger = options.trigger
+    record.referenceDate = definition.referenceDate.map(CivilDate.iso)
     let directory = options.outputDirectory ?? definition.outputs.directory
+    let destination = StagingFolder(destination: directory, runID: runID).destination
+    record.outputDirectory = destination
     let read = definition.inputs.flatMap(\.files) + definition.reference.values.map(\.path)
-    if let problem = OutputPlacement.problem(output: directory, inputs: read) {
+    if let problem = OutputPlacement.problem(output: directory, inputs: read)
+      ?? StagingFolder.refusal(destination: directory)
+    {
       record.status = .failed
       record.failure = problem
+      record.finishedAt = Date()
       return RunOutcome(record: record, directory: directory, summaryPath: nil)
     }
     let output: OutputWriter
     do {
-      output = try OutputWriter(directory: directory)
+      for line in StagingFolder.tidy(destination: directory) { options.logger.notice("\(line)") }
+      output = try OutputWriter(staging: directory, runID: runID)
     } catch {
       record.status = .failed
       record.failure = error.description
+      record.finishedAt = Date()
       return RunOutcome(record: record, directory: directory, summaryPath: nil)
     }
     let context = RunContext(
@@ -62,16 +78,22 @@ public struct PipelineRunner: Sendable {
     progress.start()
     do {
       try await execute(driver: driver, context: context, progress: progress, record: &record)
+      try Task.checkCancellation()
       record.status = .succeeded
     } catch {
-      record.status = .failed
-      record.failure = "\(error)"
+      if error is CancellationError || Task.isCancelled {
+        record.status = .cancelled
+        record.failure = "the run was cancelled (\(options.cancelReason.value ?? "its task was cancelled"))"
+      } else {
+        record.status = .failed
+        record.failure = "\(error)"
+      }
     }
     progress.stop()
     do {
       try context.quarantine.close()
     } catch {
-      record.status = .failed
+      if record.status == .succeeded { record.status = .failed }
       record.failure = record.failure ?? error.description
     }
     record.stages = stageRecords(context, times: driver.times)
@@ -79,8 +101,42 @@ public struct PipelineRunner: Sendable {
     record.plugins = context.plugins
     record.finishedAt = Date()
     record.outputs = output.files
-    let summaryPath = writeSummary(&record, output: output)
+    var summaryPath = writeSummary(&record, output: output)
+    if record.status == .succeeded {
+      do {
+        try output.publish()
+        summaryPath = summaryPath.map { _ in directory + "/run-summary.json" }
+      } catch {
+        record.status = .failed
+        record.failure = "the outputs could not be published: \(error.description)"
+      }
+    }
+    if record.status != .succeeded {
+      summaryPath = keepUnsuccessful(&record, output: output)
+      output.discard()
+    }
     return RunOutcome(record: record, directory: directory, summaryPath: summaryPath)
+  }
+
+  /// Moves the summary (rewritten with the final status) and the quarantine files of a run
+  /// that did not succeed out of its staging folder, into `keepUnsuccessful/<run id>/`.
+  private func keepUnsuccessful(_ record: inout RunRecord, output: OutputWriter) -> String? {
+    guard let keep = options.keepUnsuccessful else { return nil }
+    let folder = keep + "/" + record.runID
+    do {
+      let kept = try OutputWriter(directory: folder)
+      let summary = try kept.create("run-summary.json")
+      try summary.write(bytes: try record.json())
+      try summary.close()
+      let quarantine = output.directory + "/quarantine"
+      if FileManager.default.fileExists(atPath: quarantine) {
+        try? FileManager.default.moveItem(atPath: quarantine, toPath: folder + "/quarantine")
+      }
+      return folder + "/run-summary.json"
+    } catch {
+      options.logger.error("cannot keep the summary of run \(record.runID) in \(folder): \(error)")
+      return nil
+    }
   }
 
   /// Pieces of input read ahead of the stages, at most (a piece is usually a batch).
@@ -164,7 +220,8 @@ public struct PipelineRunner: Sendable {
 
   /// `yyyyMMdd'T'HHmmss'Z'-` and 8 random hex digits: the time sorts runs, the digits keep two
   /// runs started in the same second apart.
-  static func makeRunID(at date: Date = Date(), random: UInt32 = .random(in: 0...UInt32.max)) -> String {
+  public static func makeRunID(at date: Date = Date(), random: UInt32 = .random(in: 0...UInt32.max)) -> String
+  {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
@@ -191,6 +248,17 @@ public struct RunOptions: Sendable {
   /// ahead of the stages on their own thread, and stages size their parallel work by it; with 1,
   /// everything runs on one task. Outputs are the same for every value.
   public var threads = RunContext.defaultThreads
+  /// The run's id, when the caller made it beforehand (to record the run in the ledger before
+  /// it starts); else one is made (`makeRunID`).
+  public var runID: String?
+  /// What started the run (`manual`, `schedule`, `retry`, `backfill`), for the summary.
+  public var trigger: String?
+  /// Where the summary and quarantine files of a run that did not succeed are kept, in a
+  /// folder named after the run (the CLI uses `<state>/runs`); nil keeps nothing.
+  public var keepUnsuccessful: String?
+  /// Why the run may be cancelled (for the message): set by whoever cancels it, such as the
+  /// signal handler ("SIGTERM").
+  public var cancelReason = CancelReason()
 
   public init(
     outputDirectory: String? = nil, batchSize: Int = 8192, showProgress: Bool = false,
@@ -201,6 +269,14 @@ public struct RunOptions: Sendable {
     self.showProgress = showProgress
     self.threads = max(threads, 1)
   }
+}
+
+/// Why a run was cancelled, set by whoever cancels it before it does.
+public final class CancelReason: Sendable {
+  private let reason = Mutex<String?>(nil)
+  public init() {}
+  public var value: String? { reason.withLock { $0 } }
+  public func set(_ text: String) { reason.withLock { $0 = $0 ?? text } }
 }
 
 /// What a run produced.

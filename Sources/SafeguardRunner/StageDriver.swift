@@ -37,6 +37,8 @@ final class StageDriver: Sendable {
   /// Takes a piece an input's reader handed on: records the rows it set aside, then pushes its
   /// batch from the first stage.
   func take(_ piece: ReadPiece) async throws {
+    // Between batches is where a run stops when its task is cancelled (SIGTERM, SIGINT).
+    try Task.checkCancellation()
     piece.recordQuarantined(in: run)
     guard let batch = piece.batch else { return }
     acceptedRows.withLock { $0[batch.stream, default: 0] += batch.count }
@@ -53,6 +55,7 @@ final class StageDriver: Sendable {
   /// Finishes each stage in order; what a stage emits flows through the stages after it.
   func finish() async throws {
     for index in stages.indices {
+      try Task.checkCancellation()
       progress.finishing(stage: specs[index].label)
       let emitted = try await times.measure(index, finishing: true) {
         try await stages[index].finish(context: contexts[index])

@@ -23,6 +23,9 @@ enum ExitStatus: Int32 {
     case let failure as RunFailed:
       printError("error: \(failure.message)")
       return .runFailed
+    case is CancellationError:
+      printError("error: cancelled (SIGTERM or SIGINT) before the run started")
+      return .runFailed
     default:
       // Help, version and the parser's own errors.
       let code = Safeguard.exitCode(for: error)

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import Logging
+import SafeguardCore
 import SafeguardDefinition
+import SafeguardOperations
 import SafeguardRunner
 
 extension Safeguard {
@@ -10,8 +13,12 @@ extension Safeguard {
       abstract: "Run a pipeline definition.",
       discussion: """
         Reads every input, runs the stages in order and writes the outputs, quarantine files and
-        run-summary.json into the output folder. Exit status 1 if the run fails (the summary says
-        why), 2 if the definition is invalid.
+        run-summary.json into a staging folder beside the output folder, which replaces the output
+        folder only when the run succeeds. Every run is recorded in the run ledger of the state
+        folder. Waits while another run of the same definition is under way (--no-wait: exit 1 at
+        once). SIGTERM or SIGINT cancels the run and leaves the previous outputs as they were.
+        Exit status 1 if the run fails or is cancelled (the kept summary says why), 2 if the
+        definition is invalid.
         """)
 
     @Argument(help: "The pipeline definition (YAML).")
@@ -35,6 +42,18 @@ extension Safeguard {
           + "Outputs are the same for every value."))
     var threads: Int?
 
+    @Option(
+      name: .customLong("reference-date"),
+      help: ArgumentHelp(
+        "Run for this reference date instead of the definition's reference_date (also ${reference_date}).",
+        valueName: "yyyy-MM-dd"))
+    var referenceDate: String?
+
+    @Flag(name: .customLong("no-wait"), help: "Exit at once (status 1) if the definition is already running.")
+    var noWait = false
+
+    @OptionGroup var operations: OperationsOptions
+
     @Flag(
       help: ArgumentHelp(
         "Show informational log lines, including plugins' log messages, on stderr, and end with "
@@ -45,18 +64,43 @@ extension Safeguard {
       _ = try VariableOverrides.parse(variables)
       guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
       if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+      if let referenceDate, CivilDate.parseISO(referenceDate) == nil {
+        throw ValidationError("--reference-date must be a date written yyyy-MM-dd")
+      }
     }
 
     func run() async throws {
+      operations.bootstrapLogging()
       let overrides = try VariableOverrides.parse(variables)
-      let built = try Pipeline.load(path: pipeline, overrides: overrides, checkFiles: false)
-      var options = RunOptions(outputDirectory: out, batchSize: batchSize, showProgress: isatty(2) == 1)
-      if let threads { options.threads = threads }
-      options.logger.logLevel = verbose ? .info : .warning
-      let outcome = await PipelineRunner(pipeline: built, options: options).run()
-      RunReport(outcome: outcome, timings: verbose).print()
-      if !outcome.succeeded {
-        throw RunFailed(message: outcome.record.failure ?? "the run failed")
+      let (state, ledger) = try operations.open()
+      var logger = Logger(label: "safeguard")
+      logger.logLevel = verbose ? .info : .warning
+      var request = RunRequest(definitionPath: pipeline)
+      request.overrides = overrides
+      request.referenceDate = referenceDate
+      request.outputDirectory = out
+      request.batchSize = batchSize
+      if let threads { request.threads = threads }
+      request.showProgress = isatty(2) == 1
+      request.waitForLock = !noWait
+      let manager = RunManager(state: state, ledger: ledger, logger: logger)
+      let reason = CancelReason()
+      let prepared = request
+      let result = try await SignalStop.run(logger: logger, reason: reason) {
+        try await manager.run(prepared, cancelReason: reason)
+      }
+      switch result {
+      case .ran(let outcome, _):
+        RunReport(outcome: outcome, timings: verbose).print()
+        if !outcome.succeeded {
+          throw RunFailed(message: outcome.record.failure ?? "the run failed")
+        }
+      case .nothingNew(let definition, let message):
+        print("\(definition.name): \(message)")
+      case .busy(let definition, let holder):
+        throw RunError(
+          "definition '\(definition.name)' is already running (\(holder)); without --no-wait, run waits for it"
+        )
       }
     }
   }

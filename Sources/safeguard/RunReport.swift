@@ -55,7 +55,11 @@ struct RunReport {
     }
     lines += LinkageReport(stages: record.stages).lines
     if timings { lines += TimingReport(record: record).lines() }
-    lines.append("  outputs: \(outcome.directory)/")
+    if outcome.succeeded {
+      lines.append("  outputs: \(outcome.directory)/")
+    } else {
+      lines.append("  outputs: unchanged (\(outcome.directory)/ keeps what the last successful run wrote)")
+    }
     if let summary = outcome.summaryPath { lines.append("  summary: \(summary)") }
     return lines
   }

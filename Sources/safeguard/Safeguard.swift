@@ -9,6 +9,9 @@ struct Safeguard: AsyncParsableCommand {
       Exit status: 0 success; 1 the run failed; 2 the definition or the command line is invalid.
       See docs/cli.md.
       """,
-    subcommands: [Run.self, Validate.self, Synth.self, Hotspot.self, Key.self, Plugin.self, Bench.self]
+    subcommands: [
+      Run.self, Runs.self, Schedule.self, Backfill.self, Validate.self, Synth.self, Hotspot.self, Key.self,
+      Plugin.self, Bench.self,
+    ]
   )
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import SafeguardCore
 import SafeguardDefinition
+import SafeguardOperations
 import SafeguardRunner
 
 extension Safeguard {
@@ -35,6 +37,12 @@ extension Safeguard {
       print(
         "\(pipeline): valid: \(definition.inputs.count) inputs, \(built.stages.count) stages, "
           + "\(definition.inputs.reduce(0) { $0 + $1.files.count }) input files")
+      if let schedule = definition.schedule {
+        let next = ScheduleCalendar(schedule).next(after: Date()).map(LedgerJSON.time) ?? "never"
+        print(
+          "  schedule: \(schedule.cron) in \(schedule.timeZone), catch_up \(schedule.catchUp.rawValue); "
+            + "next due \(next)")
+      }
     }
   }
 }

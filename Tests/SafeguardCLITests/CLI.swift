@@ -34,10 +34,20 @@ enum CLI {
     var stderr: String
   }
 
-  static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+  /// Runs the binary and waits for it. Unless `environment` sets SAFEGUARD_STATE, each call gets a
+  /// state folder of its own (a ledger and locks), so tests running at once never share one and
+  /// nothing is written into the repository.
+  static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+    throws
+    -> Result
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
+    var variables = ProcessInfo.processInfo.environment
+    variables["SAFEGUARD_STATE"] = try temporaryFolder() + "/state"
+    variables.merge(environment) { $1 }
+    process.environment = variables
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? root)
     let out = Pipe()
     let err = Pipe()

@@ -61,7 +61,11 @@ import Testing
       result.stdout.contains("set aside 150 (referrals 150), first: \(folder)/score.lua:3:"),
       "\(result.stdout)")
     #expect(!(result.stdout + result.stderr).contains("REF-4471"), "no record's value in any message")
-    let summary = try String(contentsOfFile: folder + "/out/run-summary.json", encoding: .utf8)
+    #expect(!FileManager.default.fileExists(atPath: folder + "/out"), "a failed run publishes nothing")
+    let kept = try #require(
+      result.stdout.split(separator: "\n").first { $0.hasPrefix("  summary: ") }?.dropFirst(
+        "  summary: ".count))
+    let summary = try String(contentsOfFile: String(kept), encoding: .utf8)
     #expect(summary.contains("\"status\" : \"failed\""))
     #expect(!summary.contains("REF-4471"))
   }

@@ -70,15 +70,24 @@ import Testing
     #expect(inputs.first?["rows_read"] as? Int == 6)
   }
 
-  @Test func aQuarantineShareOverTheLimitFailsAfterWritingEverything() async throws {
+  @Test func aQuarantineShareOverTheLimitFailsPublishesNothingAndKeepsItsSummaryAndQuarantine() async throws {
     let fixture = try RunnerFixture()
     try fixture.write("incidents.csv", Self.incidents)
     let outcome = try await fixture.run(Self.definition.replacingOccurrences(of: "50%", with: "10%"))
     #expect(!outcome.succeeded)
     #expect(outcome.record.failure?.contains("33.3% of all records set aside (2 of 6)") == true)
     #expect(outcome.record.failure?.contains("2 quarantined at ingest") == true)
-    #expect(try fixture.output("extracts/incidents.csv").hasPrefix("ref,"))
-    #expect(try fixture.summary()["status"] as? String == "failed")
+    #expect(
+      !FileManager.default.fileExists(atPath: fixture.folder + "/out"), "a failed run publishes nothing")
+    let kept = try #require(outcome.summaryPath)
+    #expect(kept == fixture.folder + "/kept/\(outcome.record.runID)/run-summary.json")
+    #expect(try String(contentsOfFile: kept, encoding: .utf8).contains("\"status\" : \"failed\""))
+    let quarantine = fixture.folder + "/kept/\(outcome.record.runID)/quarantine/incidents.csv"
+    #expect(try String(contentsOfFile: quarantine, encoding: .utf8).split(separator: "\n").count == 3)
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.folder).filter {
+      $0.hasPrefix(".")
+    }
+    #expect(leftovers.isEmpty, "no staging folder left: \(leftovers)")
   }
 
   @Test func aMissingRequiredColumnFailsBeforeAnyRecordIsProcessed() async throws {

@@ -18,6 +18,8 @@ final class RecordingStage: Stage {
     var failOn: Int?
     /// Keeps its thread busy on every batch until the thread has used this much CPU time.
     var busy: Duration?
+    /// On its n-th batch (1-based), cancels this task (as SIGTERM does), then goes on.
+    var cancelOn: Int?
   }
 
   /// Everything the stage saw, shared with the test.
@@ -94,6 +96,7 @@ final class RecordingStage: Stage {
     }
     if let busy = behaviour.busy { Self.spin(busy) }
     if number == behaviour.failOn { throw RunError("stage 'record' failed on batch \(number)") }
+    if number == behaviour.cancelOn { withUnsafeCurrentTask { $0?.cancel() } }
     if let refs = batch.column("ref") {
       let rows = (0..<batch.count).filter {
         if case .string(let ref) = refs.value(at: $0) { return ref.hasPrefix("q") }

@@ -25,10 +25,9 @@ struct RunnerFixture {
 
   func run(_ yaml: String) async throws -> RunOutcome {
     let pipeline = try Pipeline(definition: definition(yaml))
-    return await PipelineRunner(
-      pipeline: pipeline, options: RunOptions(outputDirectory: folder + "/out", batchSize: 3)
-    )
-    .run()
+    var options = RunOptions(outputDirectory: folder + "/out", batchSize: 3)
+    options.keepUnsuccessful = folder + "/kept"
+    return await PipelineRunner(pipeline: pipeline, options: options).run()
   }
 
   func output(_ relative: String) throws -> String {
