@@ -47,19 +47,21 @@ public struct PipelineRunner: Sendable {
       runID: runID, logger: options.logger, output: output,
       reference: ReferenceTables(
         files: definition.reference.values.map(\.file), loader: ReferenceTableReader.load),
-      referenceDate: definition.referenceDate, threads: options.threads)
+      referenceDate: definition.referenceDate, threads: options.threads, pipeline: record.pipeline)
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(
       stages: pipeline.stages, specs: definition.stages, planned: pipeline.plannedStreams,
       inputs: definition.inputs.map(\.name), context: context,
       progress: progress)
     progress.start()
+    var cancelled = false
     do {
       try await execute(driver: driver, context: context, progress: progress, record: &record)
       record.status = .succeeded
     } catch {
       record.status = .failed
       record.failure = "\(error)"
+      cancelled = error is CancellationError
     }
     progress.stop()
     do {
@@ -67,6 +69,14 @@ public struct PipelineRunner: Sendable {
     } catch {
       record.status = .failed
       record.failure = record.failure ?? error.description
+    }
+    // The stages hear the outcome last, so that one holding work open (a database
+    // transaction) makes it permanent only when nothing else can fail the run.
+    let ending: RunEnding =
+      record.status == .succeeded ? .succeeded : cancelled || Task.isCancelled ? .cancelled : .failed
+    if let failure = await driver.end(ending) {
+      record.status = .failed
+      record.failure = failure
     }
     record.stages = stageRecords(context, times: driver.times)
     record.keyFingerprint = context.keyFingerprint
