@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     // The system Lua 5.4 library; only SafeguardLua imports it.
@@ -56,6 +57,16 @@ let package = Package(
     // The Lua host: with CLuaHost, the only user of CLua.
     .target(
       name: "SafeguardLua", dependencies: ["CLua", "CLuaHost", "SafeguardCore"], swiftSettings: strict),
+    // The PostgreSQL sink (`export-postgres`): the only importer of PostgresNIO, so that SwiftNIO
+    // and its TLS stay out of the stages, the Lua host and their tests' builds.
+    .target(
+      name: "SafeguardPostgres",
+      dependencies: [
+        "SafeguardCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
+    ),
     // The synthetic local authority.
     .target(name: "SafeguardSynth", dependencies: ["SafeguardCore"], swiftSettings: strict),
     // Builds a pipeline from a definition and runs it.
@@ -63,6 +74,7 @@ let package = Package(
       name: "SafeguardRunner",
       dependencies: [
         "SafeguardCore", "SafeguardDefinition", "SafeguardIngest", "SafeguardStages", "SafeguardLua",
+        "SafeguardPostgres",
       ],
       swiftSettings: strict
     ),
@@ -112,5 +124,9 @@ let package = Package(
       dependencies: ["SafeguardRunner", "SafeguardSynth", "SafeguardTesting"]
     ),
     .testTarget(name: "SafeguardCLITests", dependencies: ["SafeguardSynth", "SafeguardTesting"]),
+    // Against a real PostgreSQL server the tests start themselves (Debian's postgresql package).
+    .testTarget(
+      name: "SafeguardPostgresTests",
+      dependencies: ["SafeguardPostgres", "SafeguardRunner", "SafeguardDefinition", "SafeguardCore"]),
   ]
 )
