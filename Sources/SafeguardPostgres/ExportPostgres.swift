@@ -49,6 +49,9 @@ public final class ExportPostgres: Stage {
         at: streamsLocation)
     }
     streams = listed ?? []
+    for name in Set(streams) where streams.filter({ $0 == name }).count > 1 {
+      reader.error("stage '\(spec.label)' names stream '\(name)' twice in 'streams'", at: streamsLocation)
+    }
     let schemaName = reader.string("schema", default: "public")
     let schemaNode = reader.node("schema")
     prefix = reader.string("table_prefix", default: "")

@@ -92,6 +92,11 @@ import Testing
     #expect(
       misspelt.contains(
         "names stream 'casse', which no input or earlier stage provides (did you mean 'cases'?)"))
+    let twice = try #require(
+      Self.problems(
+        "  - uses: export-postgres\n    with: { streams: [cases, cases], connection: { host: db, database: d, user: u } }"
+      ))
+    #expect(twice.contains("stage 'export-postgres' names stream 'cases' twice in 'streams'"))
   }
 
   @Test func badSettingsAreNamedNotQuoted() throws {
