@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     // `safeguard schedule` and `run` as services: SIGTERM and SIGINT become graceful shutdown.
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     // The system Lua 5.4 library; only SafeguardLua imports it.
@@ -64,6 +65,16 @@ let package = Package(
     // The Lua host: with CLuaHost, the only user of CLua.
     .target(
       name: "SafeguardLua", dependencies: ["CLua", "CLuaHost", "SafeguardCore"], swiftSettings: strict),
+    // The PostgreSQL sink (`export-postgres`): the only importer of PostgresNIO, so that SwiftNIO
+    // and its TLS stay out of the stages, the Lua host and their tests' builds.
+    .target(
+      name: "SafeguardPostgres",
+      dependencies: [
+        "SafeguardCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
+    ),
     // The synthetic local authority.
     .target(name: "SafeguardSynth", dependencies: ["SafeguardCore"], swiftSettings: strict),
     // Builds a pipeline from a definition and runs it.
@@ -71,6 +82,7 @@ let package = Package(
       name: "SafeguardRunner",
       dependencies: [
         "SafeguardCore", "SafeguardDefinition", "SafeguardIngest", "SafeguardStages", "SafeguardLua",
+        "SafeguardPostgres",
       ],
       swiftSettings: strict
     ),
@@ -137,5 +149,9 @@ let package = Package(
       dependencies: ["SafeguardOperations", "SafeguardRunner", "SafeguardSynth", "SafeguardTesting"]
     ),
     .testTarget(name: "SafeguardCLITests", dependencies: ["SafeguardSynth", "SafeguardTesting"]),
+    // Against a real PostgreSQL server the tests start themselves (Debian's postgresql package).
+    .testTarget(
+      name: "SafeguardPostgresTests",
+      dependencies: ["SafeguardPostgres", "SafeguardRunner", "SafeguardDefinition", "SafeguardCore"]),
   ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the build and tests need (Lua 5.4's C library, pkg-config,
-# python3 with venv) when they are missing. Uses apt-get, with sudo when not root. Does nothing
-# when all is present.
+# python3 with venv, a PostgreSQL server and openssl) when they are missing. Uses apt-get, with
+# sudo when not root. Does nothing when all is present.
 set -euo pipefail
 
 missing=()
@@ -14,12 +14,16 @@ if ! pkg-config --exists sqlite3 2>/dev/null; then missing+=(libsqlite3-dev); fi
 # The tests cross-check k-anonymity with pycanon (scripts/checker-venv.sh) and spatial weights and
 # statistics with libpysal and esda (scripts/spatial-venv.sh), each in its own virtual
 # environment, which needs venv and ensurepip.
+# The export-postgres tests start a real PostgreSQL server (initdb into a temporary folder) and
+# give it a self-signed certificate made with the openssl command.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "safeguard needs: ${missing[*]} (Lua 5.4, OpenSSL and SQLite development files). Install them with your package manager." >&2
+  echo "safeguard needs: ${missing[*]} (Lua 5.4, OpenSSL and SQLite development files, a PostgreSQL server). Install them with your package manager." >&2
   exit 1
 fi
 sudo=""

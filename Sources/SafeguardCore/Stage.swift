@@ -27,6 +27,9 @@ public struct StreamSchemas: Sendable, Hashable {
 ///     inputs ──batches──▶ stage 1 ──▶ stage 2 ──▶ … ──▶ stage n
 ///                          │            │                 │
 ///                          ╰─ finish ───╰─ finish ────────╰─ finish   (after the last batch)
+///                          │            │                 │
+///                          ╰─ end ──────╰─ end ───────────╰─ end      (succeeded, failed or
+///                                                                      cancelled)
 ///
 /// A stage receives each batch of each stream once, in order, and returns what it passes on:
 /// the same batch, a changed one, fewer records, none (it may buffer), or batches of other
@@ -57,6 +60,17 @@ public protocol Stage: Sendable {
   /// Called once after the last batch; may emit records it held back or computed.
   func finish(context: StageContext) async throws -> [Batch]
 
+  /// Called once when the run is over, for every stage whose `start` was called (even if it
+  /// threw), in order. With `.succeeded`, after every `finish` and the run's own checks (the
+  /// quarantine limits): a stage holding work open outside the output folder (a database
+  /// transaction) makes it permanent here and nowhere earlier, since any earlier moment may
+  /// still be followed by a failure. With `.failed` or `.cancelled`, whenever the run failed
+  /// or was cancelled: the stage undoes that work. A throw with `.succeeded` fails the run,
+  /// and the stages after it hear `.failed`; a throw with `.failed` or `.cancelled` is logged
+  /// and the run's own failure stands. The run's task may itself be cancelled by then, so
+  /// undoing must not depend on it.
+  func end(_ ending: RunEnding, context: StageContext) async throws
+
   /// The reference-table columns the stage will read, each with the place in the definition
   /// that names it. `validate` checks them against the tables' headers, so that a table
   /// lacking one fails validation rather than the run.
@@ -68,6 +82,17 @@ extension Stage {
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas { streams }
   public func start(context: StageContext) async throws {}
   public func finish(context: StageContext) async throws -> [Batch] { [] }
+  public func end(_ ending: RunEnding, context: StageContext) async throws {}
+}
+
+/// How a run ended, as `Stage.end(_:context:)` hears it.
+public enum RunEnding: String, Sendable {
+  /// Every stage finished and the run passed its checks.
+  case succeeded
+  /// A stage, an input or a check failed.
+  case failed
+  /// The run's task was cancelled (a scheduler stopping, SIGTERM).
+  case cancelled
 }
 
 /// What a stage does with a record that makes it fail (a plugin error, an impossible value).

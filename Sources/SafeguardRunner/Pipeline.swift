@@ -2,6 +2,7 @@ import SafeguardCore
 import SafeguardDefinition
 import SafeguardIngest
 import SafeguardLua
+import SafeguardPostgres
 import SafeguardStages
 
 /// A definition turned into stages and checked end to end: every stage made from its spec,
@@ -13,10 +14,14 @@ public struct Pipeline: Sendable {
   /// The streams planned to reach each stage, handed to it at the start of every run.
   public let plannedStreams: [StreamSchemas]
 
-  /// The stages safeguard knows: the built-in ones and `lua` for plugin stages.
+  /// The stages safeguard knows: the built-in ones, `lua` for plugin stages and
+  /// `export-postgres` (a module of its own, so that only it links SwiftNIO).
   public static var registry: StageRegistry {
     var registry = BuiltinStages.registry
     registry.register(LuaStage.name, summary: LuaStage.summary) { LuaStage(spec: $0, diagnostics: &$1) }
+    registry.register(ExportPostgres.name, summary: ExportPostgres.summary) {
+      ExportPostgres(spec: $0, diagnostics: &$1)
+    }
     return registry
   }
 

@@ -69,7 +69,7 @@ public struct PipelineRunner: Sendable {
       runID: runID, logger: options.logger, output: output,
       reference: ReferenceTables(
         files: definition.reference.values.map(\.file), loader: ReferenceTableReader.load),
-      referenceDate: definition.referenceDate, threads: options.threads)
+      referenceDate: definition.referenceDate, threads: options.threads, pipeline: record.pipeline)
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(
       stages: pipeline.stages, specs: definition.stages, planned: pipeline.plannedStreams,
@@ -95,6 +95,18 @@ public struct PipelineRunner: Sendable {
     } catch {
       if record.status == .succeeded { record.status = .failed }
       record.failure = record.failure ?? error.description
+    }
+    // The stages hear the outcome last, so that one holding work open (a database
+    // transaction) makes it permanent only when nothing else can fail the run.
+    let ending: RunEnding =
+      switch record.status {
+      case .succeeded: .succeeded
+      case .cancelled: .cancelled
+      default: .failed
+      }
+    if let failure = await driver.end(ending), record.status == .succeeded {
+      record.status = .failed
+      record.failure = failure
     }
     record.stages = stageRecords(context, times: driver.times)
     record.keyFingerprint = context.keyFingerprint

@@ -14,6 +14,8 @@ final class StageDriver: Sendable {
   private let inputs: Set<String>
   private let acceptedRows = Mutex<[String: Int]>([:])
   private let madeStreams = Mutex<MadeStreams>(MadeStreams())
+  /// Stages whose `start` was called, from the first: they, and only they, hear how the run ended.
+  private let started = Mutex(0)
   let times: StageTimes
 
   init(
@@ -31,7 +33,32 @@ final class StageDriver: Sendable {
 
   /// Starts every stage, in order, before any record flows.
   func start() async throws {
-    for index in stages.indices { try await stages[index].start(context: contexts[index]) }
+    for index in stages.indices {
+      started.withLock { $0 = index + 1 }
+      try await stages[index].start(context: contexts[index])
+    }
+  }
+
+  /// Tells each stage that was started how the run ended, in order. Returns why a stage could
+  /// not make a successful run's work permanent; the stages after it then hear `.failed`.
+  func end(_ ending: RunEnding) async -> String? {
+    var ending = ending
+    var failure: String?
+    for index in 0..<started.withLock({ $0 }) {
+      do {
+        try await times.measure(index, finishing: true) {
+          try await stages[index].end(ending, context: contexts[index])
+        }
+      } catch {
+        guard ending == .succeeded else {
+          run.logger.error("stage '\(specs[index].label)' could not undo its work: \(error)")
+          continue
+        }
+        failure = "\(error)"
+        ending = .failed
+      }
+    }
+    return failure
   }
 
   /// Takes a piece an input's reader handed on: records the rows it set aside, then pushes its
