@@ -19,6 +19,8 @@ public struct RunRecord: Sendable, Codable {
   public var stages: [StageRecord] = []
   public var plugins: [PluginRecord] = []
   public var outputs: [OutputRecord] = []
+  /// The disclosure log of each `disclose` stage (docs/disclosure.md).
+  public var disclosure: [DisclosureLog] = []
 
   public enum Status: String, Sendable, Codable { case running, succeeded, failed }
 
@@ -33,7 +35,7 @@ public struct RunRecord: Sendable, Codable {
   enum CodingKeys: String, CodingKey {
     case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", status, failure
     case keyFingerprint = "key_fingerprint", maxQuarantine = "max_quarantine", threads, inputs, stages,
-      plugins, outputs
+      plugins, outputs, disclosure
   }
 
   /// The JSON written as `run-summary.json`: keys sorted, dates in ISO 8601.
