@@ -9,6 +9,6 @@ struct Safeguard: AsyncParsableCommand {
       Exit status: 0 success; 1 the run failed; 2 the definition or the command line is invalid.
       See docs/cli.md.
       """,
-    subcommands: [Run.self, Validate.self, Synth.self, Hotspot.self, Key.self, Plugin.self, Bench.self]
+    subcommands: [Run.self, Validate.self, Synth.self, Hotspot.self, Audit.self, Key.self, Plugin.self, Bench.self]
   )
 }

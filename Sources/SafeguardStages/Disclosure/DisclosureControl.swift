@@ -44,14 +44,26 @@ public enum DisclosureControl {
     if !profile.isOff {
       suppression.protectLocally()
       var skip = Set<[Int32]>()
+      // Hiding one more cell only widens every other's interval (the programs are relaxed), so
+      // a cell whose interval was wide enough stays so: later rounds audit the others.
+      var settled = Set<Int>()
       while true {
         log.rounds += 1
-        let audited = (0..<cells.count).map { suppression.suppressed[$0] && cells.isCount[$0] }
+        // A cell whose true value is at least twice the threshold passes whatever a reader
+        // derives: its interval holds that value, so it either starts above the threshold or
+        // is at least the threshold wide.
+        let audited = (0..<cells.count).map {
+          suppression.suppressed[$0] && cells.isCount[$0] && !settled.contains($0)
+            && (cells.values[$0] ?? 0) < Double(2 * profile.requiredWidth)
+        }
         let audit = SuppressionAudit(
           cells: cells, states: suppression.states, audited: audited, requiredWidth: profile.requiredWidth,
           suppressedLowerBound: 1, truth: cells.values, exact: false)
         let result = try audit.run(skip: skip)
         intervals.merge(result.intervals) { _, new in new }
+        for (cell, interval) in result.intervals where interval.width >= Double(profile.requiredWidth) {
+          settled.insert(cell)
+        }
         programs.merge(result.programs, uniquingKeysWith: +)
         seconds.merge(result.seconds, uniquingKeysWith: +)
         log.components = result.components
@@ -86,7 +98,9 @@ public enum DisclosureControl {
           flags.append(hidden)
           if hidden {
             if suppression.primary[cell] { entry.primary += 1 } else { entry.secondary += 1 }
-            if let interval = intervals[cell], interval.width.isFinite {
+            if let interval = intervals[cell], interval.width.isFinite,
+              interval.lower <= Double(profile.requiredWidth)
+            {
               entry.smallestWidth = min(entry.smallestWidth ?? .infinity, interval.width)
             }
             if failingCells.contains(cell) {

@@ -19,6 +19,8 @@ final class LinearProgram {
 
   private let problem: OpaquePointer
   private var parameters = glp_smcp()
+  /// The columns the objective names (all others are 0).
+  private var objectiveColumns: [Int] = []
   let rows: Int
   let columns: Int
 
@@ -80,8 +82,9 @@ final class LinearProgram {
   /// Sets the objective to `Σ coefficient × column`, to be maximised or minimised; every
   /// other column's coefficient is 0.
   func objective(_ terms: [(column: Int, coefficient: Double)], maximise: Bool) {
-    for column in 0..<columns { glp_set_obj_coef(problem, Int32(column + 1), 0) }
+    for column in objectiveColumns { glp_set_obj_coef(problem, Int32(column + 1), 0) }
     for term in terms { glp_set_obj_coef(problem, Int32(term.column + 1), term.coefficient) }
+    objectiveColumns = terms.map(\.column)
     glp_set_obj_dir(problem, maximise ? GLP_MAX : GLP_MIN)
   }
 

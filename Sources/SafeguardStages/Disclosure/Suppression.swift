@@ -1,3 +1,4 @@
+import Foundation
 /// Decides which cells of a release are suppressed (docs/disclosure.md, "The rules"):
 ///
 /// 1. **primary**: every count from 1 to the profile's threshold, and under the dominance rule
@@ -84,14 +85,63 @@ struct Suppression {
   }
 
   /// The complement to add among `candidates` so that a cell `need` short of its width gets
-  /// it: the smallest value that is enough, else the largest. Zeros and suppressed cells are
-  /// never chosen.
-  private func complement(among candidates: [Int], need: Double) -> Int? {
-    let usable = candidates.filter { !suppressed[$0] && (cells.values[$0] ?? 0) > 0 }
+  /// it: the cheapest that is enough, else the largest. A cell's cost is its value times the
+  /// relations it is in (hiding a cell in many relations, a population or a grand total, pulls
+  /// complements into all of them) times its distance from the failing cell. Zeros and
+  /// suppressed cells are never chosen.
+  private func complement(among candidates: [(cell: Int, distance: Double)], need: Double) -> Int? {
+    let usable = candidates.filter { !suppressed[$0.cell] && (cells.values[$0.cell] ?? 0) > 0 }
     let value = { (cell: Int) in cells.values[cell] ?? 0 }
-    let enough = usable.filter { value($0) >= need }
-    if let best = enough.min(by: { (value($0), $0) < (value($1), $1) }) { return best }
-    return usable.max(by: { (value($0), -$0) < (value($1), -$1) })
+    let cost = { (c: (cell: Int, distance: Double)) in
+      value(c.cell) * Double(1 + cells.relationsOf[c.cell].count) * c.distance
+    }
+    let enough = usable.filter { value($0.cell) >= need }
+    if let best = enough.min(by: { (cost($0), $0.cell) < (cost($1), $1.cell) }) { return best.cell }
+    return usable.max(by: { (value($0.cell), -$0.cell) < (value($1.cell), -$1.cell) })?.cell
+  }
+
+  private func complement(among candidates: [Int], need: Double) -> Int? {
+    complement(among: candidates.map { ($0, 1) }, need: need)
+  }
+
+  func debug(_ kind: String, _ cell: Int, from: Int) {
+    guard ProcessInfo.processInfo.environment["SG_DEBUG"] != nil else { return }
+    func name(_ c: Int) -> String {
+      guard c >= 0 else { return "-" }
+      let o = cells.origin[c]
+      return "t\(o.table) r\(o.row) m\(o.measure) v\(cells.values[c] ?? -1)"
+    }
+    print(kind, name(cell), "for", name(from))
+  }
+
+  /// The published cells near a failing one, each with its distance: the cells of the
+  /// relations that bound it in its programs and of its own relations at distance 1, then,
+  /// through the suppressed cells found, the cells of their relations at 2, 3 and 4 (when every
+  /// cell near it is hidden already, freedom must come from further away). Also returns the
+  /// cells at distance 1.
+  private func nearby(_ failure: SuppressionAudit.Failure) -> (
+    candidates: [(cell: Int, distance: Double)], reached: Set<Int>
+  ) {
+    var candidates: [(cell: Int, distance: Double)] = []
+    var visited = Set(failure.binding)
+    var reached: Set<Int> = [failure.cell]
+    var frontier = [failure.cell]
+    var relations = failure.binding + cells.relationsOf[failure.cell]
+    var near = Set<Int>()
+    for distance in 1...4 {
+      if distance == 2 { near = reached }
+      var next: [Int] = []
+      for relation in relations {
+        visited.insert(relation)
+        for cell in cells.relations[Int(relation)].cells.map(Int.init) where reached.insert(cell).inserted {
+          if suppressed[cell] { next.append(cell) } else { candidates.append((cell, Double(distance))) }
+        }
+      }
+      frontier = next
+      relations = frontier.flatMap { cells.relationsOf[$0] }.filter { !visited.contains($0) }
+      if relations.isEmpty { break }
+    }
+    return (candidates, near.isEmpty ? reached : near)
   }
 
   /// Applies the local rule until no relation pins a suppressed count on its own; returns the
@@ -114,6 +164,7 @@ struct Suppression {
           among: relation.cells.map(Int.init), need: Double(profile.requiredWidth) - width)
       else { continue }
       suppressed[chosen] = true
+      debug("local", chosen, from: relation.cells.map(Int.init).first { suppressed[$0] && $0 != chosen } ?? -1)
       added += 1
       for next in cells.relationsOf[chosen] + [number] where queued.insert(next).inserted {
         queue.append(next)
@@ -123,7 +174,7 @@ struct Suppression {
   }
 
   /// Adds a complement for each cell that failed the audit, from the relations that bound it
-  /// (else any of its relations); returns the cells that could not be given one.
+  /// in its programs or its own relations; returns the cells that could not be given one.
   mutating func complement(
     _ failures: [SuppressionAudit.Failure], intervals: [Int: SuppressionAudit.Interval]
   )
@@ -133,13 +184,15 @@ struct Suppression {
     var stuck: [Int] = []
     for failure in failures.sorted(by: { $0.cell < $1.cell }) {
       let need = Double(profile.requiredWidth) - (intervals[failure.cell]?.width ?? 0)
-      let binding = failure.binding.flatMap { cells.relations[Int($0)].cells.map(Int.init) }
-      let own = cells.relationsOf[failure.cell].flatMap { cells.relations[Int($0)].cells.map(Int.init) }
-      guard let chosen = complement(among: binding, need: need) ?? complement(among: own, need: need) else {
+      let (candidates, reached) = nearby(failure)
+      // A complement added this round near the cell may already have freed it: audit first.
+      if !reached.isDisjoint(with: added) { continue }
+      guard let chosen = complement(among: candidates, need: need) else {
         stuck.append(failure.cell)
         continue
       }
       suppressed[chosen] = true
+      debug("lp", chosen, from: failure.cell)
       added.append(chosen)
     }
     return (added, stuck)

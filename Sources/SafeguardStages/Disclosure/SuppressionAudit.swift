@@ -2,7 +2,8 @@
 /// count, the smallest and largest value it can take given every published figure (exact, or
 /// the interval its rounding allows) and every relation between cells, with suppressed cells
 /// at least 1 (zeros are always published) and every cell at least 0. A count passes when
-/// `upper − lower ≥ requiredWidth`.
+/// `upper − lower ≥ requiredWidth`, or when `lower` is above the threshold (it cannot be a
+/// small count).
 ///
 /// Cells that no relation links are solved apart: the relations split the variable cells
 /// (suppressed, or rounded) into components, one linear program each. Within a component the
@@ -30,6 +31,17 @@ struct SuppressionAudit {
     /// cell was seen at `lower` and `upper` and its interval is at least that wide.
     var exact: Bool
     var width: Double { upper.map { $0 - lower } ?? .infinity }
+  }
+
+  /// The protection rule: a suppressed count passes when its interval is at least
+  /// `requiredWidth` wide, or when it cannot be a small count at all (its lower bound is above
+  /// the threshold, so what a reader derives about it says nothing of a small count).
+  static func passes(_ interval: Interval, requiredWidth: Int) -> Bool {
+    interval.width >= Double(requiredWidth) || interval.lower > Double(requiredWidth)
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
   }
 
   /// A cell that failed, with the relations that bound it in its programs.
@@ -106,9 +118,9 @@ struct SuppressionAudit {
     }
     for cell in 0..<cells.count where cells.exposed[cell] && audited[cell] {
       // Suppressed in one table and shown in another.
-      result.intervals[cell] = Interval(
-        lower: cells.values[cell] ?? 0, upper: cells.values[cell], exact: true)
-      result.failures.append(Failure(cell: cell, binding: []))
+      let interval = Interval(lower: cells.values[cell] ?? 0, upper: cells.values[cell], exact: true)
+      result.intervals[cell] = interval
+      if !Self.passes(interval, requiredWidth: requiredWidth) { result.failures.append(Failure(cell: cell, binding: [])) }
     }
     for root in members.keys.sorted() {
       let component = members[root]!
@@ -181,8 +193,7 @@ struct SuppressionAudit {
       let outcome = try body()
       let elapsed = clock.now - start
       result.programs[cell, default: 0] += 1
-      result.seconds[cell, default: 0] +=
-        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      result.seconds[cell, default: 0] += Self.seconds(elapsed)
       if outcome == .infeasible {
         throw AuditError(
           "the published figures contradict the relations between them (no values satisfy them all)")
@@ -195,13 +206,19 @@ struct SuppressionAudit {
     if !exact, let first = targets.first {
       // Two programs over all the cells at once (bounded, so that neither is unbounded) usually
       // push most of them to both ends.
-      let cap = 4 * scale
+      // The cap only keeps these two bounded; a capped program with no solution (a cell's
+      // values reach past it) certifies nothing and is not an error.
+      let largest = truth.map { truth in component.map { truth[Int($0)] ?? 0 }.max() ?? 0 } ?? 0
+      let cap = 4 * max(scale, largest)
       for position in component.indices { bound(position, cap: cap) }
       let all = targets.map { (column: $0, coefficient: 1.0) }
       for maximise in [true, false] {
         program.objective(all, maximise: maximise)
-        _ = try timed(Int(component[first])) { () throws(AuditError) in try program.solve() }
-        see(program.values())
+        let start = clock.now
+        let outcome = try program.solve()
+        result.programs[Int(component[first]), default: 0] += 1
+        result.seconds[Int(component[first]), default: 0] += Self.seconds(clock.now - start)
+        if case .optimal = outcome { see(program.values()) }
       }
       for position in component.indices { bound(position, cap: nil) }
     }
@@ -211,27 +228,29 @@ struct SuppressionAudit {
         result.intervals[cell] = Interval(lower: low[position], upper: high[position], exact: false)
         continue
       }
+      program.objective([(position, 1)], maximise: false)
+      let minimum = try timed(cell) { () throws(AuditError) in try program.solve() }
+      let bindingMin = program.bindingRows()
+      see(program.values())
+      guard case .optimal(let least) = minimum else {
+        throw AuditError("a suppressed cell has no lower bound, which cells at least 0 cannot have")
+      }
+      let lower = (least - 1e-6).rounded(.up)
+      // A cell that cannot be a small count reveals none, however narrow its interval.
+      if !exact, lower > Double(requiredWidth) || certified(position) {
+        result.intervals[cell] = Interval(lower: lower, upper: high[position], exact: false)
+        continue
+      }
       program.objective([(position, 1)], maximise: true)
       let maximum = try timed(cell) { () throws(AuditError) in try program.solve() }
       let bindingMax = program.bindingRows()
       see(program.values())
       var upper: Double? = nil
       if case .optimal(let value) = maximum { upper = (value + 1e-6).rounded(.down) }
-      if !exact, upper == nil || certified(position) {
-        result.intervals[cell] = Interval(
-          lower: low[position], upper: upper == nil ? nil : high[position], exact: false)
-        continue
-      }
-      program.objective([(position, 1)], maximise: false)
-      let minimum = try timed(cell) { () throws(AuditError) in try program.solve() }
-      see(program.values())
-      guard case .optimal(let value) = minimum else {
-        throw AuditError("a suppressed cell has no lower bound, which cells at least 0 cannot have")
-      }
-      let interval = Interval(lower: (value - 1e-6).rounded(.up), upper: upper, exact: true)
+      let interval = Interval(lower: lower, upper: upper, exact: true)
       result.intervals[cell] = interval
-      if interval.width < Double(requiredWidth) {
-        let binding = (bindingMax + program.bindingRows()).map { rows[$0] }
+      if !Self.passes(interval, requiredWidth: requiredWidth) {
+        let binding = (bindingMin + bindingMax).map { rows[$0] }
         result.failures.append(Failure(cell: cell, binding: Array(Set(binding)).sorted()))
       }
     }
