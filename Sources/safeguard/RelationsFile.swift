@@ -23,7 +23,9 @@ struct RelationsFile {
       throw RunError("cannot read the relations file \(path)")
     }
     let folder = (path as NSString).deletingLastPathComponent
-    func resolve(_ file: String) -> String { file.hasPrefix("/") || folder.isEmpty ? file : folder + "/" + file }
+    func resolve(_ file: String) -> String {
+      file.hasPrefix("/") || folder.isEmpty ? file : folder + "/" + file
+    }
     var diagnostics = Diagnostics()
     var reader = ConfigReader(try ConfigDocument.parse(text, file: path), context: "the relations file")
     threshold = reader.integer("threshold", default: 5, range: 1...1000)
@@ -59,7 +61,8 @@ struct RelationsFile {
     var tables: [ReleaseTable] = []
     for (node, location) in specs {
       var table = ConfigReader(node, context: "a table of the relations file")
-      tables += try Self.read(&table, resolve: resolve, symbols: symbols, at: location, diagnostics: &diagnostics)
+      tables += try Self.read(
+        &table, resolve: resolve, symbols: symbols, at: location, diagnostics: &diagnostics)
       table.finish(into: &diagnostics)
     }
     try diagnostics.check()
@@ -67,15 +70,19 @@ struct RelationsFile {
     if let lookup {
       let rows = AreaCountsFile.parse(try Self.read(lookup.path))
       guard let header = rows.first?.fields, let from = header.firstIndex(of: lookup.from) else {
-        throw DefinitionError("the geography lookup \(lookup.path) has no column '\(lookup.from)'", at: geographyLocation)
+        throw DefinitionError(
+          "the geography lookup \(lookup.path) has no column '\(lookup.from)'", at: geographyLocation)
       }
       var coarser: [String: [String: String]] = [:]
       for (level, column) in lookup.levels {
         guard let to = header.firstIndex(of: column) else {
-          throw DefinitionError("the geography lookup \(lookup.path) has no column '\(column)'", at: geographyLocation)
+          throw DefinitionError(
+            "the geography lookup \(lookup.path) has no column '\(column)'", at: geographyLocation)
         }
         var map: [String: String] = [:]
-        for row in rows.dropFirst() where row.fields.count > max(from, to) { map[row.fields[from]] = row.fields[to] }
+        for row in rows.dropFirst() where row.fields.count > max(from, to) {
+          map[row.fields[from]] = row.fields[to]
+        }
         coarser[level] = map
       }
       hierarchy = AreaHierarchy(finest: lookup.finest, coarser: coarser)
@@ -83,13 +90,16 @@ struct RelationsFile {
   }
 
   static func read(_ path: String) throws -> String {
-    do { return try String(contentsOfFile: path, encoding: .utf8) } catch { throw RunError("cannot read \(path)") }
+    do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+      throw RunError("cannot read \(path)")
+    }
   }
 
   /// One `tables:` entry: its file read into one release table, or one per measure named in a
   /// long table's measure column.
   static func read(
-    _ spec: inout ConfigReader, resolve: (String) -> String, symbols: Set<String>, at location: SourceLocation,
+    _ spec: inout ConfigReader, resolve: (String) -> String, symbols: Set<String>,
+    at location: SourceLocation,
     diagnostics: inout Diagnostics
   ) throws -> [ReleaseTable] {
     guard let file = spec.string("file", required: true) else { return [] }
@@ -179,12 +189,15 @@ struct RelationsFile {
     }
     var tables: [ReleaseTable] = []
     for (name, rows) in groups {
-      let measures = measureColumns.map { column, _ in column == valueColumn ? name ?? column : renamed[column] ?? column }
+      let measures = measureColumns.map { column, _ in
+        column == valueColumn ? name ?? column : renamed[column] ?? column
+      }
       var values = measureColumns.map { _ in [Double?]() }
       var suppressed = measureColumns.map { _ in [Bool]() }
       for row in rows {
         guard row.fields.count == header.count else {
-          throw RunError("\(path), line \(row.line): \(row.fields.count) fields where the header has \(header.count)")
+          throw RunError(
+            "\(path), line \(row.line): \(row.fields.count) fields where the header has \(header.count)")
         }
         for (m, (columnName, at)) in measureColumns.enumerated() {
           let text = row.fields[at].trimmingCharacters(in: .whitespaces)
@@ -198,7 +211,8 @@ struct RelationsFile {
             values[m].append(number)
             suppressed[m].append(false)
           } else {
-            throw RunError("\(path), line \(row.line), column '\(columnName)': not a number nor a suppression mark")
+            throw RunError(
+              "\(path), line \(row.line), column '\(columnName)': not a number nor a suppression mark")
           }
         }
       }

@@ -46,6 +46,12 @@ struct DiscloseOptions: Sendable {
       }
       let threshold = reader.integer("threshold", default: 5, range: 1...1000)
       let rounding = reader.has("rounding") ? reader.integer("rounding", default: 5, range: 2...1000) : nil
+      if let rounding, rounding > 2 * threshold + 2 {
+        reader.error(
+          "'rounding' in \(context) must be at most \(2 * threshold + 2) (twice the threshold plus 2): a larger "
+            + "base rounds published counts to 0, which reads as a true 0",
+          at: reader.node("rounding")?.location)
+      }
       let symbol = reader.string("symbol", default: "c")
       if symbol.isEmpty || symbol.contains(where: \.isWhitespace) {
         reader.error("'symbol' in \(context) must be a short mark without spaces, such as c", at: location)

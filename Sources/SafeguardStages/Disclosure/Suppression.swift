@@ -1,4 +1,3 @@
-import Foundation
 /// Decides which cells of a release are suppressed (docs/disclosure.md, "The rules"):
 ///
 /// 1. **primary**: every count from 1 to the profile's threshold, and under the dominance rule
@@ -81,7 +80,9 @@ struct Suppression {
       }
     }
     guard members > 0, hasCount else { return nil }
-    return sum - Double(members)
+    // One suppressed cell is the relation's remainder exactly; k of them each lie in
+    // [1, s − (k − 1)].
+    return members == 1 ? 0 : sum - Double(members)
   }
 
   /// The complement to add among `candidates` so that a cell `need` short of its width gets
@@ -102,16 +103,6 @@ struct Suppression {
 
   private func complement(among candidates: [Int], need: Double) -> Int? {
     complement(among: candidates.map { ($0, 1) }, need: need)
-  }
-
-  func debug(_ kind: String, _ cell: Int, from: Int) {
-    guard ProcessInfo.processInfo.environment["SG_DEBUG"] != nil else { return }
-    func name(_ c: Int) -> String {
-      guard c >= 0 else { return "-" }
-      let o = cells.origin[c]
-      return "t\(o.table) r\(o.row) m\(o.measure) v\(cells.values[c] ?? -1)"
-    }
-    print(kind, name(cell), "for", name(from))
   }
 
   /// The published cells near a failing one, each with its distance: the cells of the
@@ -164,7 +155,6 @@ struct Suppression {
           among: relation.cells.map(Int.init), need: Double(profile.requiredWidth) - width)
       else { continue }
       suppressed[chosen] = true
-      debug("local", chosen, from: relation.cells.map(Int.init).first { suppressed[$0] && $0 != chosen } ?? -1)
       added += 1
       for next in cells.relationsOf[chosen] + [number] where queued.insert(next).inserted {
         queue.append(next)
@@ -184,15 +174,16 @@ struct Suppression {
     var stuck: [Int] = []
     for failure in failures.sorted(by: { $0.cell < $1.cell }) {
       let need = Double(profile.requiredWidth) - (intervals[failure.cell]?.width ?? 0)
-      let (candidates, reached) = nearby(failure)
-      // A complement added this round near the cell may already have freed it: audit first.
-      if !reached.isDisjoint(with: added) { continue }
+      let candidates = nearby(failure).candidates
+      // A complement added this round in a relation that binds the cell may already have freed
+      // it: audit it again first.
+      let binding = Set(failure.binding.flatMap { cells.relations[Int($0)].cells.map(Int.init) })
+      if !binding.isDisjoint(with: added) { continue }
       guard let chosen = complement(among: candidates, need: need) else {
         stuck.append(failure.cell)
         continue
       }
       suppressed[chosen] = true
-      debug("lp", chosen, from: failure.cell)
       added.append(chosen)
     }
     return (added, stuck)

@@ -120,7 +120,9 @@ struct SuppressionAudit {
       // Suppressed in one table and shown in another.
       let interval = Interval(lower: cells.values[cell] ?? 0, upper: cells.values[cell], exact: true)
       result.intervals[cell] = interval
-      if !Self.passes(interval, requiredWidth: requiredWidth) { result.failures.append(Failure(cell: cell, binding: [])) }
+      if !Self.passes(interval, requiredWidth: requiredWidth) {
+        result.failures.append(Failure(cell: cell, binding: []))
+      }
     }
     for root in members.keys.sorted() {
       let component = members[root]!
@@ -211,9 +213,19 @@ struct SuppressionAudit {
       let largest = truth.map { truth in component.map { truth[Int($0)] ?? 0 }.max() ?? 0 } ?? 0
       let cap = 4 * max(scale, largest)
       for position in component.indices { bound(position, cap: cap) }
-      let all = targets.map { (column: $0, coefficient: 1.0) }
-      for maximise in [true, false] {
-        program.objective(all, maximise: maximise)
+      // Up and down together, then up and down along two fixed mixed directions (half the
+      // cells up, half down), which push other cells to their ends.
+      var directions = [targets.map { (column: $0, coefficient: 1.0) }]
+      var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+      for _ in 0..<2 {
+        directions.append(
+          targets.map { column in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (column: column, coefficient: state >> 63 == 0 ? 1.0 : -1.0)
+          })
+      }
+      for (direction, maximise) in directions.flatMap({ d in [(d, true), (d, false)] }) {
+        program.objective(direction, maximise: maximise)
         let start = clock.now
         let outcome = try program.solve()
         result.programs[Int(component[first]), default: 0] += 1
