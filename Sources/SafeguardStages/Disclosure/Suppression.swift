@@ -110,7 +110,7 @@ struct Suppression {
   /// through the suppressed cells found, the cells of their relations at 2, 3 and 4 (when every
   /// cell near it is hidden already, freedom must come from further away). Also returns the
   /// cells at distance 1.
-  private func nearby(_ failure: SuppressionAudit.Failure) -> (
+  private func nearby(_ failure: SuppressionAudit.Failure, need: Double) -> (
     candidates: [(cell: Int, distance: Double)], reached: Set<Int>
   ) {
     var candidates: [(cell: Int, distance: Double)] = []
@@ -129,6 +129,9 @@ struct Suppression {
         }
       }
       frontier = next
+      // Further out only while nothing nearer is enough: a cell there costs at least twice as much.
+      let enough = candidates.contains { !suppressed[$0.cell] && (cells.values[$0.cell] ?? 0) >= max(need, 1) }
+      if distance >= 2 && enough { break }
       relations = frontier.flatMap { cells.relationsOf[$0] }.filter { !visited.contains($0) }
       if relations.isEmpty { break }
     }
@@ -174,7 +177,7 @@ struct Suppression {
     var stuck: [Int] = []
     for failure in failures.sorted(by: { $0.cell < $1.cell }) {
       let need = Double(profile.requiredWidth) - (intervals[failure.cell]?.width ?? 0)
-      let candidates = nearby(failure).candidates
+      let candidates = nearby(failure, need: need).candidates
       // A complement added this round in a relation that binds the cell may already have freed
       // it: audit it again first.
       let binding = Set(failure.binding.flatMap { cells.relations[Int($0)].cells.map(Int.init) })
