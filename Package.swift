@@ -28,6 +28,9 @@ let package = Package(
       pkgConfig: "lua5.4",
       providers: [.apt(["liblua5.4-dev"])]
     ),
+    // The GNU Linear Programming Kit (GLPK); only SafeguardStages' LinearProgram imports it, for
+    // the disclosure audit's interval attack.
+    .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
     // HMAC-SHA-256 over the system's OpenSSL libcrypto (SHA extensions where the CPU has
     // them); only SafeguardStages' HMACSHA256 imports it.
     .target(name: "CKeyedHash", linkerSettings: [.linkedLibrary("crypto")]),
@@ -56,7 +59,8 @@ let package = Package(
     .target(
       name: "SafeguardStages",
       dependencies: [
-        "SafeguardCore", "SafeguardSpatial", "CKeyedHash", .product(name: "Crypto", package: "swift-crypto"),
+        "SafeguardCore", "SafeguardSpatial", "CKeyedHash", "CGLPK",
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict
     ),

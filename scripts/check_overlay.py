@@ -244,6 +244,9 @@ def read_overlay_areas(path, reference_date):
             for row in reader:
                 if row["period_end"].strip() != reference_date.isoformat():
                     continue
+                # The disclose stage adds an all-ages row per LSOA; the bands add up to it.
+                if (row.get("age_band") or "").strip() == "total":
+                    continue
                 for column in OUTPUT_COLUMNS:
                     try:
                         table[row["lsoa"].strip()][column] += int(row[column] or 0)

@@ -8,6 +8,7 @@ struct RunMetadata {
   var key: (any PseudonymKey)?
   var plugins: [PluginRecord] = []
   var releases: [ReleaseDisclosure] = []
+  var disclosure: [DisclosureLog] = []
 }
 
 /// The services one run shares among its stages; lives no longer than the run.
@@ -81,6 +82,14 @@ public final class RunContext: Sendable {
   }
 
   public var releases: [ReleaseDisclosure] { metadata.withLock { $0.releases } }
+
+  /// Records what a `disclose` stage did and what its audit proved, for the run summary; also
+  /// when the audit failed and the run is about to stop.
+  public func recordDisclosure(_ log: DisclosureLog) {
+    metadata.withLock { $0.disclosure.append(log) }
+  }
+
+  public var disclosure: [DisclosureLog] { metadata.withLock { $0.disclosure } }
 
   /// Plugin files the run loaded, for the run summary.
   public func usePlugin(_ plugin: PluginRecord) {

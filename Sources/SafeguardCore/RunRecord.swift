@@ -25,6 +25,8 @@ public struct RunRecord: Sendable, Codable {
   public var stages: [StageRecord] = []
   public var plugins: [PluginRecord] = []
   public var outputs: [OutputRecord] = []
+  /// The disclosure log of each `disclose` stage (docs/disclosure.md).
+  public var disclosure: [DisclosureLog] = []
 
   /// `running` until the run ends; `succeeded` only once its outputs were published. A run
   /// that was `failed`, `cancelled` (SIGTERM, SIGINT) or `interrupted` (killed: found
@@ -44,7 +46,7 @@ public struct RunRecord: Sendable, Codable {
   enum CodingKeys: String, CodingKey {
     case runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at", status, failure
     case keyFingerprint = "key_fingerprint", maxQuarantine = "max_quarantine", threads, inputs, stages,
-      plugins, outputs, referenceDate = "reference_date", trigger, outputDirectory = "output_dir"
+      plugins, outputs, referenceDate = "reference_date", trigger, outputDirectory = "output_dir", disclosure
   }
 
   /// The JSON written as `run-summary.json`: keys sorted, dates in ISO 8601.

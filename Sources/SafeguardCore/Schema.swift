@@ -83,12 +83,27 @@ public struct AreaTableShape: Sendable, Hashable {
   public var measures: [String]
   /// Set once the table has passed disclosure control and may be published; nil before.
   public var disclosure: TableDisclosure?
+  /// Linear relations every row holds between its measures (children = the four trio counts
+  /// added up; the score total = the weighted factor counts): disclosure control must know
+  /// them, or a suppressed count could be recovered from the others of its row.
+  public var relations: [MeasureRelation]
+  /// Dimensions that carry a total row: the row whose value is `AreaTableShape.totalCode`
+  /// adds up the table's other rows of that dimension. Adding such a dimension up again would
+  /// count everything twice.
+  public var totals: [String]
 
-  public init(geography: String, dimensions: [String], measures: [String], disclosure: TableDisclosure? = nil)
-  {
+  public init(
+    geography: String, dimensions: [String], measures: [String], disclosure: TableDisclosure? = nil,
+    relations: [MeasureRelation] = [], totals: [String] = []
+  ) {
     self.geography = geography
     self.dimensions = dimensions
     self.measures = measures
     self.disclosure = disclosure
+    self.relations = relations
+    self.totals = totals
   }
+
+  /// The value of a dimension in its total row.
+  public static let totalCode = "total"
 }

@@ -111,6 +111,7 @@ public struct PipelineRunner: Sendable {
     record.stages = stageRecords(context, times: driver.times)
     record.keyFingerprint = context.keyFingerprint
     record.plugins = context.plugins
+    record.disclosure = context.disclosure
     record.finishedAt = Date()
     record.outputs = output.files
     var summaryPath = writeSummary(&record, output: output)

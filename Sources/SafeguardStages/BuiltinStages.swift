@@ -13,6 +13,7 @@ public enum BuiltinStages {
     registry.register(HotspotStage.name, summary: HotspotStage.summary) {
       HotspotStage(spec: $0, diagnostics: &$1)
     }
+    registry.register(Disclose.name, summary: Disclose.summary) { Disclose(spec: $0, diagnostics: &$1) }
     registry.register(KAnonymise.name, summary: KAnonymise.summary) { KAnonymise(spec: $0, diagnostics: &$1) }
     return registry
   }

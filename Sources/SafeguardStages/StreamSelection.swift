@@ -16,6 +16,9 @@ struct StreamSelection: Sendable {
 
   func contains(_ stream: String) -> Bool { names?.contains(stream) ?? true }
 
+  /// True when the option was not given: every stream.
+  var isAll: Bool { names == nil }
+
   /// Reports streams named in the option that do not reach the stage.
   func check(_ streams: StreamSchemas, stage: String, diagnostics: inout Diagnostics) {
     for name in written where streams[name] == nil {

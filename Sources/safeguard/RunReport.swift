@@ -54,6 +54,14 @@ struct RunReport {
       }
     }
     lines += LinkageReport(stages: record.stages).lines
+    for log in record.disclosure {
+      let suppressed = log.tables.reduce(0) { $0 + $1.primary + $1.secondary }
+      let narrowest = log.tables.compactMap(\.smallestWidth).min().map(Audit.number) ?? "-"
+      lines.append(
+        "  disclosure (\(log.stage), profile \(log.profile)): \(suppressed) cells suppressed in \(log.tables.count) "
+          + "tables, narrowest interval \(narrowest) (at least \(log.requiredWidth) required), "
+          + "\(log.linearPrograms) linear programs, \(log.passed ? "passed" : "FAILED")")
+    }
     if timings { lines += TimingReport(record: record).lines() }
     if outcome.succeeded {
       lines.append("  outputs: \(outcome.directory)/")

@@ -10,7 +10,7 @@ struct Safeguard: AsyncParsableCommand {
       See docs/cli.md.
       """,
     subcommands: [
-      Run.self, Runs.self, Schedule.self, Backfill.self, Validate.self, Synth.self, Hotspot.self, Key.self,
+      Run.self, Runs.self, Schedule.self, Backfill.self, Validate.self, Synth.self, Hotspot.self, Audit.self, Key.self,
       Plugin.self, Bench.self,
     ]
   )

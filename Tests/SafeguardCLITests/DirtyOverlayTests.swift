@@ -17,6 +17,7 @@ import Testing
     try #require(try CLI.run(["key", "generate", "--out", folder + "/key"]).status == 0)
     let run = try CLI.run([
       "run", "pipelines/neglect-overlay.yaml", "--set", "data=\(data)", "--set", "key_file=\(folder)/key",
+      "--set", "disclosure=off",
       "--out", folder + "/out",
     ])
     #expect(run.status == 0, "\(run.stderr)")

@@ -87,14 +87,18 @@ struct AreaTotals: Sendable {
   }
 
   /// The totals laid over the weights' areas, in their order; nil where the table has no row.
-  func aligned(to ids: [String]) -> (counts: [[Int?]], populations: [Double?], absent: Int, unknown: [String])
-  {
+  /// `present` says which areas have rows (a nil total there comes from a null cell).
+  func aligned(to ids: [String]) -> (
+    counts: [[Int?]], populations: [Double?], absent: Int, unknown: [String], present: [Bool]
+  ) {
     let known = Set(ids)
     let unknown = codes.filter { !known.contains($0) }
     var absent = 0
     var alignedCounts = measures.map { _ in [Int?]() }
     var alignedPopulations: [Double?] = []
+    var present: [Bool] = []
     for id in ids {
+      present.append(positions[id] != nil)
       guard let index = positions[id] else {
         absent += 1
         for measure in alignedCounts.indices { alignedCounts[measure].append(nil) }
@@ -104,6 +108,6 @@ struct AreaTotals: Sendable {
       for measure in alignedCounts.indices { alignedCounts[measure].append(counts[measure][index]) }
       alignedPopulations.append(populations[index])
     }
-    return (alignedCounts, alignedPopulations, absent, unknown)
+    return (alignedCounts, alignedPopulations, absent, unknown, present)
   }
 }

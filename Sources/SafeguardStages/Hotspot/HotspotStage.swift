@@ -74,7 +74,7 @@ public final class HotspotStage: Stage {
       diagnostics.error(
         "\(context) makes stream '\(options.output)', which already exists", at: options.location)
     }
-    out[options.output] = HotspotOutput.schema
+    out[options.output] = HotspotOutput.schema(disclosure: streams[options.stream]?.areaTable?.disclosure)
     guard let schema = streams[options.stream] else {
       let hint = nearest(to: options.stream, in: streams.names).map { " (did you mean '\($0)'?)" } ?? ""
       diagnostics.error(
@@ -109,6 +109,13 @@ public final class HotspotStage: Stage {
     // but the area must be chosen by 'where' or added up on purpose.
     if let shape = schema.areaTable {
       let chosen = Set(options.filter.fields + options.sumOver + [area])
+      // A total row added to the others would count everything twice.
+      for dimension in shape.totals where options.sumOver.contains(dimension) {
+        diagnostics.error(
+          "\(context): '\(options.stream)' has a total row per '\(dimension)': choose it with "
+            + "where: { \(dimension): \(AreaTableShape.totalCode) } instead of adding '\(dimension)' up",
+          at: options.location)
+      }
       for dimension in shape.dimensions where !chosen.contains(dimension) {
         diagnostics.error(
           "\(context): '\(options.stream)' has a row per \(shape.dimensions.joined(separator: " × ")); choose "
@@ -185,7 +192,7 @@ public final class HotspotStage: Stage {
       totals = regrouped
     }
     let weights = try reference.weights(options.weightsReference, rule: options.weightsRule)
-    var (counts, populations, absent, unknown) = totals.aligned(to: weights.ids)
+    var (counts, populations, absent, unknown, present) = totals.aligned(to: weights.ids)
     guard unknown.isEmpty else {
       throw RunError(
         "stage '\(label)': \(unknown.count) area(s) of '\(options.stream)' are not in the weights "
@@ -195,7 +202,12 @@ public final class HotspotStage: Stage {
     if case .reference(let table, let area, let column) = options.denominator {
       populations = try Self.populations(reference.table(table), area: area, column: column, ids: weights.ids)
     }
-    var builders = HotspotOutput.schema.fields.map { ColumnBuilder(type: $0.type) }
+    // Mapping a protected table: an area of it whose total is missing had a suppressed cell.
+    let disclosure = context.streams[options.stream]?.areaTable?.disclosure
+    let populationSuppressed = populations.enumerated().map {
+      present[$0] && $1 == nil && denominatorColumn != nil
+    }
+    var builders = HotspotOutput.schema(disclosure: disclosure).fields.map { ColumnBuilder(type: $0.type) }
     // Permutations run in chunks of areas on the run's threads; the seeded per-area streams
     // make the table the same for any number.
     var analysis = options.analysis
@@ -208,7 +220,12 @@ public final class HotspotStage: Stage {
       } catch {
         throw RunError("stage '\(label)', measure '\(measure)': \(error)")
       }
-      HotspotOutput.append(measure: measure, table: table, to: &builders)
+      let suppressed = disclosure.map { _ in
+        counts[index].enumerated().map {
+          (count: present[$0] && $1 == nil, population: populationSuppressed[$0])
+        }
+      }
+      HotspotOutput.append(measure: measure, table: table, suppressed: suppressed, to: &builders)
       context.count("\(measure).hot_spots", table.rows.count { $0.spatial.hotspotClass == .hotSpot })
       context.count("\(measure).without_rate", table.analysis.missing)
     }
@@ -216,7 +233,7 @@ public final class HotspotStage: Stage {
     context.count("areas_absent_from_table", absent)
     context.count("rows_added", totals.rows)
     if totals.withoutArea > 0 { context.count("rows_without_area", totals.withoutArea) }
-    return [HotspotOutput.batch(stream: options.output, builders: builders)]
+    return [HotspotOutput.batch(stream: options.output, disclosure: disclosure, builders: builders)]
   }
 
   static func lookup(_ table: ReferenceTable, from: String, to: String) throws(RunError) -> [String: String] {

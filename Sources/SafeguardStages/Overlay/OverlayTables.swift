@@ -6,12 +6,19 @@ import SafeguardCore
 struct OverlayTables: Sendable {
   let options: OverlayOptions
   let measureColumns: [(stream: String, names: [String])]
+  /// Each measure with a `by:` field and the columns of its codes.
+  let measureBreakdowns: [(total: String, parts: [String])]
 
   init(options: OverlayOptions, schemas: StreamSchemas) {
     self.options = options
     measureColumns = options.measureStreams.map { stream in
       let measures = options.measures.filter { $0.stream == stream }
       return (stream, EpisodeMeasures.columnNames(measures, schema: schemas[stream] ?? Schema([])))
+    }
+    measureBreakdowns = options.measures.compactMap { measure in
+      let parts = EpisodeMeasures.columnNames([measure], schema: schemas[measure.stream] ?? Schema([]))
+        .dropFirst()
+      return parts.isEmpty ? nil : (measure.name, Array(parts))
     }
   }
 
@@ -98,7 +105,58 @@ struct OverlayTables: Sendable {
     var schema = Schema(fields)
     schema.areaTable = AreaTableShape(
       geography: "lsoa", dimensions: ["period_start", "period_end", "lsoa", "age_band"],
-      measures: Array(schema.names.dropFirst(4)))
+      measures: Array(schema.names.dropFirst(4)), relations: areaRelations)
     return schema
+  }
+
+  /// The relations every row of the area table holds between its columns (docs/measures.md,
+  /// "Area table"), for disclosure control: without them a suppressed count could be worked
+  /// out from the others of its row.
+  var areaRelations: [MeasureRelation] {
+    var relations: [MeasureRelation] = []
+    // Counts of children are counts of some of the row's children.
+    var counts = options.factors.flatMap { ["\($0.name)_year", "\($0.name)_3y"] }
+    for factor in options.factors {
+      relations.append(.atLeast("\(factor.name)_3y", ["\(factor.name)_year"]))
+    }
+    if !options.toxicTrio.isEmpty {
+      let trio = (0...3).map { "trio_\($0)_year" }
+      let combinations = trioCombinations
+      let names = combinations.map(combinationName)
+      counts += trio + names + ["toxic_trio_year", "toxic_trio_3y"]
+      // Every child has exactly one number of trio factors and one combination of them.
+      relations.append(.sum("children", of: trio))
+      relations.append(.sum("children", of: names))
+      for k in 0...3 {
+        relations.append(.sum(trio[k], of: zip(combinations, names).filter { $0.0.count == k }.map(\.1)))
+      }
+      for (position, factor) in options.toxicTrio.enumerated() {
+        relations.append(
+          .sum(
+            "\(options.factors[factor].name)_year",
+            of: zip(combinations, names).filter { $0.0.contains(position) }.map(\.1)))
+      }
+      relations.append(.sum("toxic_trio_year", of: ["trio_3_year"]))
+      relations.append(.atLeast("toxic_trio_3y", ["toxic_trio_year"]))
+    }
+    counts += options.indicators.filter { $0.type == .boolean }.map(\.name)
+    counts += measureColumns.flatMap(\.names)
+    for count in counts { relations.append(.atLeast("children", [count])) }
+    // A child counted under a code of a measure is counted by the measure. (Not the converse:
+    // an episode's code may be missing, and a child may have episodes of several codes.)
+    for (total, parts) in measureBreakdowns {
+      for part in parts { relations.append(.atLeast(total, [part])) }
+    }
+    // The score total is the weighted factor counts of the year and the indicators.
+    if !options.score.isEmpty {
+      let weighted =
+        options.factors.compactMap { factor in options.score[factor.name].map { ("\(factor.name)_year", $0) }
+        }
+        + options.indicators.compactMap { indicator in
+          options.score[indicator.name].map { (indicator.name, $0) }
+        }
+      relations.append(.sum("score_total", of: weighted.map(\.0), weights: weighted.map(\.1)))
+    }
+    return relations
   }
 }
