@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages the build and tests need (Lua 5.4's C library, pkg-config,
-# python3 with venv) when they are missing. Uses apt-get, with sudo when not root. Does nothing
+# python3 with venv, the report's JavaScript libraries and Chromium) when they are missing. Uses apt-get, with sudo when not root. Does nothing
 # when all is present.
 set -euo pipefail
 
@@ -14,10 +14,16 @@ if ! pkg-config --exists libcrypto 2>/dev/null; then missing+=(libssl-dev); fi
 # environment, which needs venv and ensurepip.
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+# The report stage embeds Leaflet (maps) and Chart.js (the funnel plot) in each report, reading
+# them, with their licences, from where Debian installs them (docs/exports.md).
+[ -f /usr/share/javascript/leaflet/leaflet.min.js ] || missing+=(libjs-leaflet)
+[ -f /usr/share/javascript/chart.js/chart.min.js ] || missing+=(libjs-chart.js)
+# The report's browser test renders it in headless Chromium.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "safeguard needs: ${missing[*]} (Lua 5.4 and OpenSSL development files). Install them with your package manager." >&2
+  echo "safeguard needs: ${missing[*]} (Lua 5.4 and OpenSSL development files, Leaflet, Chart.js, Chromium). Install them with your package manager." >&2
   exit 1
 fi
 sudo=""

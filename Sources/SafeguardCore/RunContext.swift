@@ -25,12 +25,15 @@ public final class RunContext: Sendable {
   /// How many threads the run may keep busy (`safeguard run --threads`, at least 1). Stages
   /// size their parallel work by it (`StageContext.threads`); no output may depend on it.
   public let threads: Int
+  /// The definition being run (name, path, SHA-256, variables), which exports record in their
+  /// metadata; nil for contexts made outside a pipeline run (tests, benchmarks).
+  public let pipeline: PipelineIdentity?
   private let metadata = Mutex<RunMetadata>(RunMetadata())
 
   public init(
     runID: String, logger: Logger, output: OutputWriter,
     reference: ReferenceTables = ReferenceTables(paths: [:], loader: ReferenceTables.none),
-    referenceDate: Int32? = nil, threads: Int = RunContext.defaultThreads
+    referenceDate: Int32? = nil, threads: Int = RunContext.defaultThreads, pipeline: PipelineIdentity? = nil
   ) {
     self.runID = runID
     self.logger = logger
@@ -41,6 +44,7 @@ public final class RunContext: Sendable {
     self.reference = reference
     self.referenceDate = referenceDate
     self.threads = max(threads, 1)
+    self.pipeline = pipeline
   }
 
   /// The machine's active cores: the default for `threads`.

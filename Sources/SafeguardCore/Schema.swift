@@ -35,10 +35,15 @@ public struct CodeList: Sendable, Hashable {
 public struct Field: Sendable, Hashable {
   public var name: String
   public var type: FieldType
+  /// What the field holds, in a sentence a reader of a published file understands ("children
+  /// with all three toxic-trio factors in the 3 years to the period end"); set by the stage
+  /// that makes the field, and written by the exports into each file's data dictionary.
+  public var meaning: String?
 
-  public init(_ name: String, _ type: FieldType) {
+  public init(_ name: String, _ type: FieldType, meaning: String? = nil) {
     self.name = name
     self.type = type
+    self.meaning = meaning
   }
 }
 
@@ -83,12 +88,19 @@ public struct AreaTableShape: Sendable, Hashable {
   public var measures: [String]
   /// Set once the table has passed disclosure control and may be published; nil before.
   public var disclosure: TableDisclosure?
+  /// Dimensions of the table this one was made from that a selection fixed, with the values
+  /// chosen: every row holds for them (the hotspot stage's `where: { period_end: 2026-03-31 }`
+  /// gives `["period_end": ["2026-03-31"]]`). Exports state them as the table's period.
+  public var selection: [String: [String]]
 
-  public init(geography: String, dimensions: [String], measures: [String], disclosure: TableDisclosure? = nil)
-  {
+  public init(
+    geography: String, dimensions: [String], measures: [String], disclosure: TableDisclosure? = nil,
+    selection: [String: [String]] = [:]
+  ) {
     self.geography = geography
     self.dimensions = dimensions
     self.measures = measures
     self.disclosure = disclosure
+    self.selection = selection
   }
 }

@@ -47,7 +47,7 @@ public struct PipelineRunner: Sendable {
       runID: runID, logger: options.logger, output: output,
       reference: ReferenceTables(
         files: definition.reference.values.map(\.file), loader: ReferenceTableReader.load),
-      referenceDate: definition.referenceDate, threads: options.threads)
+      referenceDate: definition.referenceDate, threads: options.threads, pipeline: record.pipeline)
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(
       stages: pipeline.stages, specs: definition.stages, planned: pipeline.plannedStreams,

@@ -74,7 +74,7 @@ public final class HotspotStage: Stage {
       diagnostics.error(
         "\(context) makes stream '\(options.output)', which already exists", at: options.location)
     }
-    out[options.output] = HotspotOutput.schema
+    out[options.output] = HotspotOutput.schema(options)
     guard let schema = streams[options.stream] else {
       let hint = nearest(to: options.stream, in: streams.names).map { " (did you mean '\($0)'?)" } ?? ""
       diagnostics.error(
@@ -195,7 +195,7 @@ public final class HotspotStage: Stage {
     if case .reference(let table, let area, let column) = options.denominator {
       populations = try Self.populations(reference.table(table), area: area, column: column, ids: weights.ids)
     }
-    var builders = HotspotOutput.schema.fields.map { ColumnBuilder(type: $0.type) }
+    var builders = HotspotOutput.fields.map { ColumnBuilder(type: $0.type) }
     // Permutations run in chunks of areas on the run's threads; the seeded per-area streams
     // make the table the same for any number.
     var analysis = options.analysis
@@ -216,7 +216,9 @@ public final class HotspotStage: Stage {
     context.count("areas_absent_from_table", absent)
     context.count("rows_added", totals.rows)
     if totals.withoutArea > 0 { context.count("rows_without_area", totals.withoutArea) }
-    return [HotspotOutput.batch(stream: options.output, builders: builders)]
+    return [
+      HotspotOutput.batch(stream: options.output, schema: HotspotOutput.schema(options), builders: builders)
+    ]
   }
 
   static func lookup(_ table: ReferenceTable, from: String, to: String) throws(RunError) -> [String: String] {

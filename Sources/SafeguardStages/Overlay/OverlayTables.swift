@@ -6,6 +6,8 @@ import SafeguardCore
 struct OverlayTables: Sendable {
   let options: OverlayOptions
   let measureColumns: [(stream: String, names: [String])]
+  /// What each column of the area table holds, for the data dictionary of its exports.
+  private(set) var areaMeanings: [String: String] = [:]
 
   init(options: OverlayOptions, schemas: StreamSchemas) {
     self.options = options
@@ -13,6 +15,7 @@ struct OverlayTables: Sendable {
       let measures = options.measures.filter { $0.stream == stream }
       return (stream, EpisodeMeasures.columnNames(measures, schema: schemas[stream] ?? Schema([])))
     }
+    areaMeanings = OverlayMeanings(options: options, schemas: schemas).areaColumns(self)
   }
 
   // MARK: Schemas
@@ -95,7 +98,7 @@ struct OverlayTables: Sendable {
     }
     if !options.score.isEmpty { fields.append(Field("score_total", .decimal)) }
     fields += measureColumns.flatMap(\.names).map { Field($0, .integer) }
-    var schema = Schema(fields)
+    var schema = Schema(fields.map { Field($0.name, $0.type, meaning: areaMeanings[$0.name]) })
     schema.areaTable = AreaTableShape(
       geography: "lsoa", dimensions: ["period_start", "period_end", "lsoa", "age_band"],
       measures: Array(schema.names.dropFirst(4)))
