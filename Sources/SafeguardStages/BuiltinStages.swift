@@ -14,6 +14,9 @@ public enum BuiltinStages {
       HotspotStage(spec: $0, diagnostics: &$1)
     }
     registry.register(KAnonymise.name, summary: KAnonymise.summary) { KAnonymise(spec: $0, diagnostics: &$1) }
+    registry.register(ExportGeoJSON.name, summary: ExportGeoJSON.summary) {
+      ExportGeoJSON(spec: $0, diagnostics: &$1)
+    }
     return registry
   }
 }
