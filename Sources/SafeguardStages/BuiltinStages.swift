@@ -17,6 +17,9 @@ public enum BuiltinStages {
     registry.register(ExportGeoJSON.name, summary: ExportGeoJSON.summary) {
       ExportGeoJSON(spec: $0, diagnostics: &$1)
     }
+    registry.register(ReportStage.name, summary: ReportStage.summary) {
+      ReportStage(spec: $0, diagnostics: &$1)
+    }
     return registry
   }
 }

@@ -59,6 +59,48 @@ struct OverlayMeanings {
     return meanings
   }
 
+  /// The meaning of every column of the child table, by name.
+  func childColumns(_ tables: OverlayTables) -> [String: String] {
+    var meanings = [
+      "child_id":
+        "the child's pseudonym (keyed; the same child has the same pseudonym in every table of the run)",
+      "period_start": "the first day of the period's year window",
+      "period_end": "the last day of the period (the reference date, or the same date a year or two before)",
+      "age": "the child's age in completed years at the period end",
+      "age_band": "the child's age band at the period end",
+      "lsoa": "the LSOA (GSS code) the child lived in on the period end",
+      "trio_factors_year": "how many of the toxic-trio factors the child had in the year (0 to 3)",
+      "trio_factors_3y": "how many of the toxic-trio factors the child had in the 3 years (0 to 3)",
+      "toxic_trio_year": "true when the child had all three toxic-trio factors in the year",
+      "toxic_trio_3y": "true when the child had all three toxic-trio factors in the 3 years",
+      "score": "the child's weighted adversity score for the year (the definition's weights)",
+    ]
+    for factor in options.factors {
+      let records = "records of '\(factor.stream)' linked to the child"
+      meanings["\(factor.name)_count_year"] = "\(records) (\(factor.name)) in the year to the period end"
+      meanings["\(factor.name)_count_3y"] = "\(records) (\(factor.name)) in the 3 years to the period end"
+      meanings["\(factor.name)_year"] =
+        "true when the child had '\(factor.name)' in the year to the period end"
+      meanings["\(factor.name)_3y"] =
+        "true when the child had '\(factor.name)' in the 3 years to the period end"
+      meanings["\(factor.name)_latest"] =
+        "the start date of the latest \(records) (\(factor.name)) by the period end"
+    }
+    for (name, _) in options.indicators { meanings[name] = "the plugin indicator '\(name)' for the child" }
+    for measure in options.measures {
+      let rule =
+        "the child's '\(measure.stream)' episodes \(Self.counted(measure.count)) the year to the period end"
+      meanings[measure.name] = "\(rule) (measure '\(measure.name)')"
+      if let by = measure.by {
+        for code in measure.codes(in: schemas[measure.stream] ?? Schema([])) {
+          meanings["\(measure.name)_\(code.lowercased())"] =
+            "\(rule) with \(by) \(code) (measure '\(measure.name)')"
+        }
+      }
+    }
+    return meanings
+  }
+
   private static func counted(_ count: MeasureSpec.Count) -> String {
     switch count {
     case .started: "starting in"

@@ -8,6 +8,7 @@ struct OverlayTables: Sendable {
   let measureColumns: [(stream: String, names: [String])]
   /// What each column of the area table holds, for the data dictionary of its exports.
   private(set) var areaMeanings: [String: String] = [:]
+  private(set) var childMeanings: [String: String] = [:]
 
   init(options: OverlayOptions, schemas: StreamSchemas) {
     self.options = options
@@ -15,7 +16,9 @@ struct OverlayTables: Sendable {
       let measures = options.measures.filter { $0.stream == stream }
       return (stream, EpisodeMeasures.columnNames(measures, schema: schemas[stream] ?? Schema([])))
     }
-    areaMeanings = OverlayMeanings(options: options, schemas: schemas).areaColumns(self)
+    let meanings = OverlayMeanings(options: options, schemas: schemas)
+    areaMeanings = meanings.areaColumns(self)
+    childMeanings = meanings.childColumns(self)
   }
 
   // MARK: Schemas
@@ -58,7 +61,7 @@ struct OverlayTables: Sendable {
     }
     if !options.score.isEmpty { fields.append(Field("score", .decimal)) }
     fields += measureColumns.flatMap(\.names).map { Field($0, .integer) }
-    return Schema(fields)
+    return Schema(fields.map { Field($0.name, $0.type, meaning: childMeanings[$0.name]) })
   }
 
   /// The child table's columns the indicators hook sees, in order: all but the pseudonym, the

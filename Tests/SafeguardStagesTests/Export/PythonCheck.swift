@@ -48,3 +48,18 @@ enum PythonCheck {
     return (summary, run.status)
   }
 }
+
+extension PythonCheck {
+  /// Runs scripts/check_report.py (standard library and Chromium only); returns its JSON
+  /// summary and exit status.
+  static func report(
+    _ report: String, csv: String, boundaries: String, idProperty: String, screenshot: String = "-"
+  ) throws -> (summary: [String: Any], status: Int32) {
+    let run = try launch([
+      "python3", root + "/scripts/check_report.py", report, csv, boundaries, idProperty, screenshot,
+    ])
+    let summary = try #require(
+      try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.errors)")
+    return (summary, run.status)
+  }
+}
