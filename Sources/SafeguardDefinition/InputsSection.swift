@@ -67,6 +67,14 @@ enum InputsSection {
       diagnostics.error(
         "input '\(name)': no file matches \(pattern)", at: node["path"]?.location ?? node.location)
     }
+    for file in files {
+      // A FIFO or a device would block or never end; a folder cannot be read as an extract.
+      if let kind = FileKind.notRegular(file) {
+        diagnostics.error(
+          "input '\(name)': \(file) is \(kind), not a regular file",
+          at: node["path"]?.location ?? node.location)
+      }
+    }
     return InputSpec(
       name: name, pattern: pattern, files: files, format: InputFormat(rawValue: format)!,
       encoding: TextEncoding(rawValue: encoding)!, delimiter: delimiter, quotes: CSVQuotes(rawValue: quotes)!,

@@ -19,11 +19,13 @@ struct Variables {
   ) {
     self.environment = environment
     var declared: [String] = []
+    var lines: [String: SourceLocation] = [:]
     if let section {
       var reader = ConfigReader(section, context: "variables")
       for key in reader.keys {
         guard let node = reader.node(key) else { continue }
         declared.append(key)
+        lines[key] = node.location
         if !Self.isName(key) {
           diagnostics.error(
             "variable name '\(key)' must be letters, digits and underscores", at: node.location)
@@ -52,14 +54,69 @@ struct Variables {
       }
       values[name] = value
     }
-    // Defaults may refer to other variables or the environment: resolve them once, in order.
+    // Defaults may refer to other variables or the environment: resolve each after the
+    // variables it refers to, refusing a cycle (which would otherwise never end).
+    var resolved: Set<String> = []
     for name in declared {
-      if let raw = values[name] {
-        recorded[name] = raw.contains("${env:") ? raw : nil
-        values[name] = substitute(raw, at: nil, diagnostics: &diagnostics)
-        recorded[name] = recorded[name] ?? values[name]
-      }
+      resolve(
+        name, declared: Set(declared), lines: lines, resolved: &resolved, path: [], diagnostics: &diagnostics)
     }
+  }
+
+  private mutating func resolve(
+    _ name: String, declared: Set<String>, lines: [String: SourceLocation], resolved: inout Set<String>,
+    path: [String], diagnostics: inout Diagnostics
+  ) {
+    guard !resolved.contains(name), let raw = values[name] else { return }
+    if let start = path.firstIndex(of: name) {
+      let cycle = path[start...] + [name]
+      let described = cycle.dropLast().map { "'\($0)' (line \(lines[$0]?.line ?? 0))" }
+      diagnostics.error(
+        cycle.count == 2
+          ? "variable \(described[0]) refers to itself"
+          : "variables \(described.joined(separator: ", ")) refer to each other in a cycle: "
+            + cycle.joined(separator: " -> "),
+        at: lines[name])
+      resolved.insert(name)
+      return
+    }
+    for reference in Self.references(in: raw) where declared.contains(reference) {
+      resolve(
+        reference, declared: declared, lines: lines, resolved: &resolved, path: path + [name],
+        diagnostics: &diagnostics)
+    }
+    guard !resolved.contains(name) else { return }  // reported as part of a cycle
+    resolved.insert(name)
+    values[name] = substitute(raw, at: lines[name], diagnostics: &diagnostics)
+    recorded[name] = recordedForm(raw)
+  }
+
+  /// A value as the run summary may show it: other variables replaced by their own recorded
+  /// forms, `${env:NAME}` left as written, so a secret read through another variable is never
+  /// recorded either.
+  private func recordedForm(_ raw: String) -> String {
+    guard raw.contains("${") else { return raw }
+    var result = ""
+    var rest = Substring(raw)
+    while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+      let name = String(rest[open.upperBound..<close])
+      result += rest[..<open.lowerBound]
+      result += name.hasPrefix("env:") ? String(rest[open.lowerBound...close]) : recorded[name] ?? ""
+      rest = rest[rest.index(after: close)...]
+    }
+    return result + rest
+  }
+
+  /// The names a value refers to as `${NAME}` (not `${env:NAME}`).
+  private static func references(in text: String) -> [String] {
+    var names: [String] = []
+    var rest = Substring(text)
+    while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+      let name = String(rest[open.upperBound..<close])
+      if !name.hasPrefix("env:") { names.append(name) }
+      rest = rest[rest.index(after: close)...]
+    }
+    return names
   }
 
   private static func isName(_ text: String) -> Bool {
@@ -105,6 +162,7 @@ struct Variables {
     else { return false }
     let name = String(text.dropFirst(2).dropLast())
     if name.hasPrefix("env:") { return true }
+    // `recorded` holds no cycles (they are refused above), so this ends.
     return recorded[name].map(isEnvironmentReference) ?? false
   }
 

@@ -23,7 +23,8 @@ enum YAMLNodes {
     }
     guard let node else { return .null(SourceLocation(file: file, line: 1, column: 1)) }
     var diagnostics = Diagnostics()
-    let converted = convert(node, file: file, diagnostics: &diagnostics)
+    var budget = ConversionBudget()
+    let converted = convert(node, file: file, budget: &budget, diagnostics: &diagnostics)
     try diagnostics.check()
     return converted
   }
@@ -32,7 +33,30 @@ enum YAMLNodes {
     SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
   }
 
-  private static func convert(_ node: Node, file: String, diagnostics: inout Diagnostics) -> ConfigNode {
+  /// How many values a definition may hold once aliases are expanded.
+  struct ConversionBudget {
+    static let limit = 100_000
+    var used = 0
+    var reported = false
+  }
+
+  private static func convert(
+    _ node: Node, file: String, budget: inout ConversionBudget, diagnostics: inout Diagnostics
+  ) -> ConfigNode {
+    // The composer hands every alias back as its anchored node, so a few lines of anchors
+    // and aliases (a "billion laughs") would expand exponentially here. A definition is a few
+    // thousand values: stop at a budget, once, rather than expand without end.
+    budget.used += 1
+    guard budget.used <= ConversionBudget.limit else {
+      if !budget.reported {
+        budget.reported = true
+        diagnostics.error(
+          "the definition holds more than \(ConversionBudget.limit) values once its YAML aliases are "
+            + "expanded; write values out or use variables instead of anchors and aliases",
+          at: location(node.mark, file))
+      }
+      return .null(location(node.mark, file))
+    }
     switch node {
     case .scalar(let scalar):
       let where_ = location(scalar.mark, file)
@@ -42,7 +66,8 @@ enum YAMLNodes {
       return .scalar(scalar.string, style: scalar.style == .plain ? .plain : .quoted, where_)
     case .sequence(let sequence):
       return .list(
-        sequence.map { convert($0, file: file, diagnostics: &diagnostics) }, location(sequence.mark, file))
+        sequence.map { convert($0, file: file, budget: &budget, diagnostics: &diagnostics) },
+        location(sequence.mark, file))
     case .mapping(let mapping):
       var entries: [ConfigEntry] = []
       for (key, value) in mapping {
@@ -53,7 +78,7 @@ enum YAMLNodes {
         entries.append(
           ConfigEntry(
             key: keyScalar.string, keyLocation: location(keyScalar.mark, file),
-            value: convert(value, file: file, diagnostics: &diagnostics)))
+            value: convert(value, file: file, budget: &budget, diagnostics: &diagnostics)))
       }
       return .map(entries, location(mapping.mark, file))
     case .alias(let alias):

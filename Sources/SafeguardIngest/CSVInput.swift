@@ -18,6 +18,13 @@ extension InputReader {
       let place = fault.column.map { " in column \($0 + 1)" } ?? ""
       throw RunError("input file \(file.path): the header line is malformed\(place): \(fault.problem)")
     }
+    // Lines ended by CR alone read as one long header line and no records: say so rather
+    // than report a run of nothing.
+    if names.contains(where: { $0.contains("\r") && !$0.contains("\r\n") }),
+      let problem = HeaderDiagnosis.problem(in: names)
+    {
+      throw RunError("input file \(file.path): \(problem)")
+    }
     return names
   }
 

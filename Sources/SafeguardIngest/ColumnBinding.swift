@@ -43,9 +43,11 @@ struct ColumnBinding {
         fieldsAt[position].append(column.field)
       } else if column.required {
         let names = column.sources.map { "'\($0)'" }.joined(separator: " or ")
+        let why = HeaderDiagnosis.problem(in: header).map { ": \($0)" } ?? ""
         throw RunError(
           "file \(path) has no column \(names.isEmpty ? "for it" : names) "
-            + "(needed for field \(column.field) of input \(spec.name))", at: Self.declared(column, spec))
+            + "(needed for field \(column.field) of input \(spec.name))\(why)",
+          at: Self.declared(column, spec))
       } else {
         positions.append(-1)
         labels.append("field \(column.field) (no column in this file)")

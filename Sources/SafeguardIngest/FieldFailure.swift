@@ -20,6 +20,9 @@ public enum FieldFailure: Error, Sendable, Hashable {
   case notScalar
   /// The same key twice in one JSON object.
   case duplicateKey
+  /// A NUL byte inside text: no real name, identifier or code holds one, and C-based tools
+  /// downstream would cut the value short at it.
+  case nulByte
 
   /// What went wrong, for a column described by `label` (such as
   /// `column 'Incident Date' (field incident_date)`).
@@ -44,6 +47,7 @@ public enum FieldFailure: Error, Sendable, Hashable {
     case .invalidWindows1252: return "holds a byte that is undefined in windows-1252"
     case .notScalar: return "expected a scalar, found an object or array"
     case .duplicateKey: return "the key appears more than once in the object"
+    case .nulByte: return "holds a NUL byte (0x00)"
     }
   }
 

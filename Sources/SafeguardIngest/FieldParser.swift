@@ -83,6 +83,7 @@ public final class FieldParser: Sendable {
     value.isNull = false
     switch kind {
     case .string:
+      guard !text.contains(0) else { return .nulByte }
       value.text = text
       value.failedCheck = check.map { !$0.passes(text) } ?? false
     case .integer:

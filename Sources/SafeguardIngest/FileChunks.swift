@@ -21,9 +21,15 @@ final class FileChunks {
   init(path: String, blockSize: Int) throws(RunError) {
     self.path = path
     block = [UInt8](repeating: 0, count: max(blockSize, 1))
-    descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    // Non-blocking, so that opening a FIFO named as an input does not wait for a writer; it
+    // is then refused (regular files ignore the flag).
+    descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       throw RunError("cannot open input file \(path): \(String(cString: strerror(errno)))")
+    }
+    if let kind = FileKind.notRegular(descriptor: descriptor) {
+      // deinit closes the descriptor
+      throw RunError("input file \(path) is \(kind), not a regular file")
     }
   }
 

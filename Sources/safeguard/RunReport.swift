@@ -12,6 +12,13 @@ struct RunReport {
 
   func print() {
     for line in lines() { Swift.print(line) }
+    // Standard output is buffered when it is a pipe or file: flush it first, so warnings
+    // follow the report instead of landing in the middle of it.
+    fflush(nil)
+    for input in outcome.record.inputs where input.rowsRead == 0 {
+      FileHandle.standardError.write(
+        Data("warning: input '\(input.name)' has no rows (its files are empty or hold a header only)\n".utf8))
+    }
     for warning in LinkageReport(stages: outcome.record.stages).warnings {
       FileHandle.standardError.write(Data((warning + "\n").utf8))
     }

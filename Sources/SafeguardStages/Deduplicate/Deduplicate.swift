@@ -6,7 +6,8 @@ import Synchronization
 /// re-exported from a case-management system often repeat rows; this makes the repeat
 /// visible in the run summary instead of counting an event twice.
 ///
-/// Memory grows with the number of distinct records (16 bytes each), not with their size.
+/// Memory grows with the number of distinct records (about 28 bytes each), not with their
+/// size.
 public final class Deduplicate: Stage {
   public static let name = "deduplicate"
   public static let summary = "drop records identical to an earlier one (all fields, or the 'keys:' fields)"
@@ -15,7 +16,11 @@ public final class Deduplicate: Stage {
   private let keys: [String]?
   private let label: String
   private let keysLocation: SourceLocation?
-  private let seen = Mutex<[String: Set<UInt128>]>([:])
+  private struct State {
+    var fingerprints = RowFingerprints()
+    var seen: [String: HashedKeyMap<Void>] = [:]
+  }
+  private let state = Mutex(State())
 
   public init?(spec: StageSpec, diagnostics: inout Diagnostics) {
     var reader = spec.optionReader()
@@ -39,7 +44,7 @@ public final class Deduplicate: Stage {
 
   /// Each run compares only its own records.
   public func start(context: StageContext) async throws {
-    seen.withLock { $0 = [:] }
+    state.withLock { $0 = State() }
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
@@ -47,60 +52,18 @@ public final class Deduplicate: Stage {
     let positions = keys.map { $0.compactMap(batch.schema.position(of:)) } ?? Array(batch.columns.indices)
     var kept: [Int] = []
     kept.reserveCapacity(batch.count)
-    seen.withLock { seen in
-      var streamSeen = seen[batch.stream] ?? []
-      seen[batch.stream] = nil  // take ownership so inserts do not copy the set
-      for row in 0..<batch.count
-      where streamSeen.insert(Self.fingerprint(batch, row: row, positions)).inserted {
+    let fingerprints = state.withLock { $0.fingerprints }.compute(batch, positions: positions)
+    state.withLock { state in
+      var streamSeen = state.seen[batch.stream] ?? HashedKeyMap(capacity: batch.count)
+      state.seen[batch.stream] = nil  // take ownership so inserts do not copy the table
+      for row in 0..<batch.count where streamSeen.insert(fingerprints[row], ()).inserted {
         kept.append(row)
       }
-      seen[batch.stream] = streamSeen
+      state.seen[batch.stream] = streamSeen
     }
     let dropped = batch.count - kept.count
     guard dropped > 0 else { return [batch] }
     context.drop(dropped, rule: "duplicate")
     return [batch.selecting(kept)]
-  }
-
-  /// 128 bits from two differently salted hashes: a false match among millions of records is
-  /// vanishingly unlikely, where 64 bits would not be.
-  static func fingerprint(_ batch: Batch, row: Int, _ positions: [Int]) -> UInt128 {
-    var low = Hasher()
-    var high = Hasher()
-    low.combine(0x5A17)
-    high.combine(0xC0FFEE)
-    for position in positions {
-      let column = batch.columns[position]
-      let present = column.present[row]
-      low.combine(present)
-      high.combine(present)
-      guard present else { continue }
-      switch column.values {
-      case .string(let s):
-        s.withBytes(at: row) {
-          low.combine(bytes: UnsafeRawBufferPointer($0))
-          high.combine(bytes: UnsafeRawBufferPointer($0))
-        }
-        low.combine(0xFF as UInt8)  // field separator, so "ab","c" differs from "a","bc"
-        high.combine(0xFF as UInt8)
-      case .integer(let v):
-        low.combine(v[row])
-        high.combine(v[row])
-      case .decimal(let v):
-        low.combine(v[row])
-        high.combine(v[row])
-      case .date(let v):
-        low.combine(v[row])
-        high.combine(v[row])
-      case .boolean(let v):
-        low.combine(v[row])
-        high.combine(v[row])
-      case .code(let v, _):
-        low.combine(v[row])
-        high.combine(v[row])
-      }
-    }
-    return UInt128(UInt64(bitPattern: Int64(high.finalize()))) << 64
-      | UInt128(UInt64(bitPattern: Int64(low.finalize())))
   }
 }

@@ -8,42 +8,20 @@ import SafeguardCore
 enum IdentifierBytes {
   static func nhsNumber(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
     let text = trimmed(raw)
-    var digits: (UInt64, UInt64) = (0, 0)
-    var count = 0
-    var sum = 0
-    var tenth = 0
-    for byte in text {
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"):
-        let digit = Int(byte &- UInt8(ascii: "0"))
-        guard count < 10 else { return false }
-        if count < 9 { sum += digit * (10 - count) } else { tenth = digit }
-        withUnsafeMutableBytes(of: &digits) { $0[count] = byte }
-        count += 1
-      case UInt8(ascii: " "), UInt8(ascii: "-"): continue
-      default: return false
-      }
-    }
-    guard count == 10 else { return false }
-    let check = 11 - sum % 11
-    guard check != 10, (check == 11 ? 0 : check) == tenth else { return false }
-    withUnsafeBytes(of: &digits) { out.append(contentsOf: $0[0..<10]) }
+    // The rule is Core's (ingest checks with it too); the normal form is the ten digits.
+    guard Identifiers.isValidNHSNumber(text) else { return false }
+    for byte in text where byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { out.append(byte) }
     return true
   }
 
   static func upn(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
-    let start = out.count
-    for byte in trimmed(raw) where byte != UInt8(ascii: " ") {
+    let text = trimmed(raw)
+    guard Identifiers.isValidUPN(text) else { return false }
+    // The normal form is the thirteen characters, upper case, without spaces.
+    for byte in text where byte != UInt8(ascii: " ") {
       out.append(byte >= 97 && byte <= 122 ? byte - 32 : byte)
-      if out.count - start > 13 { break }
     }
-    let count = out.count - start
-    let valid =
-      count == 13
-      && out[(start + 1)...(start + 11)].allSatisfy { $0 >= 48 && $0 <= 57 }
-      && Identifiers.upnCheckLetter(out[(start + 1)...(start + 12)]) == out[start]
-    if !valid { out.removeSubrange(start...) }
-    return valid
+    return true
   }
 
   static func localID(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {

@@ -30,7 +30,6 @@ public final class ExportCSV: Stage {
     var files: [String: OutputFile] = [:]
     var facts: [String: FileFacts] = [:]
     var names: [String: String] = [:]
-    var writer = CSVRowWriter()
   }
   private let state = Mutex(State())
 
@@ -68,15 +67,22 @@ public final class ExportCSV: Stage {
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
     guard selection.contains(batch.stream) else { return [batch] }
-    try state.withLock { state throws(RunError) in
-      let file = try self.file(for: batch.stream, schema: batch.schema, state: &state, context: context)
-      var facts = state.facts[batch.stream] ?? FileFacts()
+    let published = try state.withLock { state throws(RunError) in
+      _ = try self.file(for: batch.stream, schema: batch.schema, state: &state, context: context)
       let layout = state.layouts[batch.stream]!
-      guard layout.schema.fields.map(\.name) == batch.schema.names else {
+      guard layout.schema.names == batch.schema.names else {
         throw RunError("stage '\(label)': the fields of stream '\(batch.stream)' changed between batches")
       }
-      try file.write(bytes: state.writer.rows(batch, layout: layout, areaNames: state.names, facts: &facts))
-      state.facts[batch.stream] = facts
+      var facts = state.facts[batch.stream] ?? FileFacts()
+      defer { state.facts[batch.stream] = facts }
+      return try CSVRowWriter.publish(batch, layout: layout, areaNames: state.names, facts: &facts)
+    }
+    // Formatted outside the lock, on the run's threads; batches arrive one at a time, so the
+    // file still gets them in order.
+    let text = await CSVRowWriter().rows(published, threads: context.threads)
+    try state.withLock { state throws(RunError) in
+      let file = state.files[batch.stream]!
+      try file.write(bytes: text)
       file.rows! += batch.count
     }
     return [batch]
@@ -148,7 +154,7 @@ public final class ExportCSV: Stage {
     // columns: it carries the table's disclosure as the stage before set it.
     state.layouts[stream] = PublishedLayout(
       stream: stream, schema: schema, choices: choices.streams[stream], areaNames: areaNames)
-    try file.write(bytes: state.writer.header(state.layouts[stream]!))
+    try file.write(bytes: CSVRowWriter().header(state.layouts[stream]!))
     state.files[stream] = file
     return file
   }

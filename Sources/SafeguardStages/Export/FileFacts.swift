@@ -11,6 +11,18 @@ struct FileFacts: Sendable {
   var periods = Set<[String]>()
   var areasWithoutName = Set<String>()
 
+  /// Counts a batch: its rows, and for an area table each row's suppressed cells (`suppressed`,
+  /// by row) and period. A record stream is only counted.
+  mutating func add(_ batch: Batch, layout: PublishedLayout, suppressed: [Set<Int>]?) {
+    guard suppressed != nil || layout.periodColumns != nil else {
+      rows += batch.count
+      return
+    }
+    for row in 0..<batch.count {
+      add(row: row, of: batch, layout: layout, suppressed: suppressed?[row] ?? [])
+    }
+  }
+
   /// Counts one row's suppressed cells and notes its period.
   mutating func add(row: Int, of batch: Batch, layout: PublishedLayout, suppressed fields: Set<Int>) {
     rows += 1

@@ -51,6 +51,16 @@ struct OverlayReport {
     var presentYear = [Bool](repeating: false, count: factorCount)
     var present3y = presentYear
     var measures = [Int](repeating: 0, count: measureNames.count)
+    // Looked up once here rather than per child and period (each was a copy of the factor's
+    // spec or a hashed look-up of its score).
+    let atLeast = options.factors.map(\.atLeast)
+    let factorScores = options.factors.map { options.score[$0.name] ?? 0 }
+    let indicatorScores = options.indicators.map { options.score[$0.name] ?? 0 }
+    let indicatorTypes = options.indicators.map(\.type)
+    // The trio combination's column for each set of present members (bit i: member i).
+    let combinationOfMask = (0..<8).map { mask in
+      combinations.firstIndex(of: (0..<3).filter { mask & (1 << $0) != 0 }) ?? 0
+    }
 
     let (items, withoutAge, outsideBands, withoutArea) = counted()
     // Without a plugin (as when a benchmark leaves it out) every indicator is false or 0.
@@ -73,19 +83,19 @@ struct OverlayReport {
       let period = windows.periods[p]
       let c = Int(child)
       var anything = false
-      for (f, factor) in options.factors.enumerated() {
+      for f in 0..<factorCount {
         countYear[f] = tally.count(child: child, factor: f, period: p, window: 0)
         count3y[f] = tally.count(child: child, factor: f, period: p, window: 1)
-        presentYear[f] = countYear[f] >= factor.atLeast
-        present3y[f] = count3y[f] >= factor.atLeast
+        presentYear[f] = countYear[f] >= atLeast[f]
+        present3y[f] = count3y[f] >= atLeast[f]
         anything = anything || count3y[f] > 0
       }
       let trioYear = trio.count { presentYear[$0] }
       let trio3y = trio.count { present3y[$0] }
       var m = 0
       for (s, width) in measureWidths.enumerated() {
+        let counts = measureCounts[s]
         for column in 0..<width {
-          let counts = measureCounts[s]
           measures[m] = counts.isEmpty ? 0 : Int(counts[(c * width + column) * periods + p])
           anything = anything || measures[m] > 0
           m += 1
@@ -93,12 +103,10 @@ struct OverlayReport {
       }
       let indicatorRow = indicatorValues[(index * indicatorCount)..<((index + 1) * indicatorCount)]
       var score = 0.0
-      for (f, factor) in options.factors.enumerated() where presentYear[f] {
-        score += options.score[factor.name] ?? 0
-      }
-      for (i, indicator) in options.indicators.enumerated() {
+      for f in 0..<factorCount where presentYear[f] { score += factorScores[f] }
+      for i in 0..<indicatorCount {
         let number = indicatorRow[indicatorRow.startIndex + i]
-        score += (options.score[indicator.name] ?? 0) * number
+        score += indicatorScores[i] * number
         anything = anything || number != 0
       }
 
@@ -117,8 +125,8 @@ struct OverlayReport {
       if !trio.isEmpty {
         areaValues[column + trioYear] += 1
         column += 4
-        let members = (0..<3).filter { presentYear[trio[$0]] }
-        if let position = combinations.firstIndex(of: members) { areaValues[column + position] += 1 }
+        let mask = (0..<3).reduce(0) { presentYear[trio[$1]] ? $0 | 1 << $1 : $0 }
+        areaValues[column + combinationOfMask[mask]] += 1
         column += combinations.count
         if trioYear == 3 { areaValues[column] += 1 }
         if trio3y == 3 { areaValues[column + 1] += 1 }
@@ -168,9 +176,9 @@ struct OverlayReport {
         builders[next()].appendBoolean(trioYear == 3)
         builders[next()].appendBoolean(trio3y == 3)
       }
-      for (i, indicator) in options.indicators.enumerated() {
+      for i in 0..<indicatorCount {
         let number = indicatorRow[indicatorRow.startIndex + i]
-        switch indicator.type {
+        switch indicatorTypes[i] {
         case .boolean: builders[next()].appendBoolean(number != 0)
         case .integer: builders[next()].appendInteger(Int64(number))
         case .decimal: builders[next()].appendDecimal(number)

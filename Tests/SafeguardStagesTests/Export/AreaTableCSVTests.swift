@@ -158,3 +158,48 @@ import Testing
     #expect(disclosure["applied"] as? Bool == false)
   }
 }
+
+/// A released area table large enough to be formatted in pieces on several threads.
+@Suite struct LargeAreaTableCSVTests {
+  typealias F = ReleasedTableFixture
+
+  @Test func aLargeReleasedTableIsTheSameOnOneThreadAndFourWithEverySuppressedCellMarked() async throws {
+    let schema = F.schema(disclosure: F.dfe)
+    var rows: [[Value]] = []
+    for index in 0..<40_000 {
+      let hidden = index % 7 == 3
+      rows.append([
+        .string("m\(index % 5)"), .string(String(format: "E0%07d", index)),
+        .integer(hidden ? 2 : Int64(index % 50 + 6)),
+        .decimal(Double(200 + index % 300)), hidden ? .null : .decimal(Double(index % 97) / 3),
+        .string("not_significant"),
+        .string(hidden ? "count rate_per_1000" : ""),
+      ])
+    }
+    let batch = TestRun.batch("hotspots", schema, rows)
+    var texts: [String] = []
+    for threads in [1, 4] {
+      let folder = try F.referenceFolder()
+      let context = RunContext(
+        runID: "r", logger: .init(label: "t"), output: try OutputWriter(directory: folder + "/out"),
+        threads: threads)
+      var diagnostics = Diagnostics()
+      let stage = try #require(ExportCSV(spec: try F.spec("export-csv", "{}"), diagnostics: &diagnostics))
+      var pipeline = try InMemoryPipeline(
+        [stage], inputs: StreamSchemas([("hotspots", schema)]), context: context)
+      try await pipeline.push(batch)
+      _ = try await pipeline.finish()
+      texts.append(try String(contentsOfFile: folder + "/out/csv/hotspots.csv", encoding: .utf8))
+      let metadata = try F.json(folder + "/out/csv/hotspots.metadata.json")
+      let count = try #require(
+        (metadata["columns"] as? [[String: Any]])?.first { $0["name"] as? String == "count" })
+      #expect(count["suppressed_cells"] as? Int == (0..<40_000).count { $0 % 7 == 3 })
+    }
+    #expect(texts[0] == texts[1], "the bytes do not depend on the thread count")
+    let lines = texts[0].split(separator: "\n")
+    #expect(lines.count == 40_001)
+    #expect(lines[4] == "m3,E00000003,c,203.0,c,not_significant")
+    #expect(lines[5] == "m4,E00000004,10,204.0,1.3333333333333333,not_significant")
+    #expect(lines.dropFirst().allSatisfy { !$0.hasPrefix("m") || !$0.contains(",2,") })
+  }
+}
