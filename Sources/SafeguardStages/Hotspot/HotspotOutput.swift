@@ -38,8 +38,8 @@ enum HotspotOutput {
     let meanings = [
       "measure": "the measure of '\(options.stream)' the row maps (one row per measure and area)",
       "area_code": "the area's code, as the spatial weights name it",
-      "count": "children counted by the measure in the area: \(rows)",
-      "population": "the denominator in the area (children at risk): \(denominator)",
+      "count": "the measure's count in the area (children, for the overlay's tables): \(rows)",
+      "population": "the denominator in the area (the children at risk): \(denominator)",
       "rate_per_1000": "crude rate: count / population × 1,000",
       "rate_low":
         "lower limit of the rate's 95% confidence interval (exact Poisson below 10, Byar's method from 10)",
