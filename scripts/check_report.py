@@ -33,6 +33,7 @@ import html.parser
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,10 @@ def main():
     for row in rows:
         by_measure.setdefault(row["measure"], {})[row["area_code"]] = row
 
+    if shutil.which(args.chromium) is None:
+        print(json.dumps({"problems": [f"no Chromium ({args.chromium}): install Debian's chromium "
+                                       "(scripts/install-deps.sh does) or set SAFEGUARD_CHROMIUM"]}))
+        return 1
     with tempfile.TemporaryDirectory() as profile:
         url = "file://" + os.path.abspath(args.report)
         started = time.monotonic()
@@ -213,7 +218,9 @@ def main():
             column = "hotspot_class" if kind == "class" else "rate_per_1000"
             if row is None:
                 want = ("absent", NO_FIGURES)
-            elif symbol is not None and row[column] == symbol:
+            elif symbol is not None and (row[column] == symbol or (
+                    row[column] == "" and symbol in (row["count"], row["population"]))):
+                # A rate or class missing because the count or population is suppressed.
                 want = ("suppressed", SUPPRESSED)
             elif row[column] == "":
                 want = ("none", NO_FIGURES)

@@ -69,6 +69,19 @@ import Testing
     return String(decoding: kept, as: UTF8.self)
   }
 
+  /// The GeoJSON layers the pipeline should write, counted from the CSV files: one per measure
+  /// of hotspots.csv and one per period and age band of overlay_areas.csv.
+  static func layers(_ out: String) -> Int {
+    func distinct(_ file: String, _ columns: [String]) -> Int {
+      guard let table = try? DemoRunTests.readCSV(out + "/overlay/" + file), let header = table.first else {
+        return -1
+      }
+      let positions = columns.compactMap { header.firstIndex(of: $0) }
+      return Set(table.dropFirst().map { row in positions.map { row[$0] } }).count
+    }
+    return distinct("hotspots.csv", ["measure"]) + distinct("overlay_areas.csv", ["period_end", "age_band"])
+  }
+
   static func json(_ path: String) throws -> [String: Any] {
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(path)")
@@ -110,8 +123,9 @@ import Testing
         }
       }
     }
-    // 3 CSV files, 4 hotspot layers and 12 of the area table (3 periods × 4 age bands), the report.
-    #expect(exports == 20)
+    // The CSV files, a layer per measure of the hotspot table and per period and age band of the
+    // area table, and the report.
+    #expect(exports == 3 + Self.layers(run.out) + 1)
     let areas = try Self.json(run.out + "/overlay/overlay_areas.metadata.json")
     #expect((areas["periods"] as? [[String: String]])?.count == 3)
     let hotspots = try Self.json(run.out + "/overlay/hotspots.metadata.json")
@@ -131,7 +145,7 @@ import Testing
     let result = try #require(
       try JSONSerialization.jsonObject(with: Data(check.output.utf8)) as? [String: Any])
     let rows = try #require(result["csv_rows"] as? Int)
-    #expect(result["layers"] as? Int == 16)
+    #expect(result["layers"] as? Int == Self.layers(run.out))
     #expect(rows > 100 && result["matched_once"] as? Int == rows)
   }
 
@@ -151,6 +165,9 @@ import Testing
     #expect(result["maps"] as? Int == 8)
     #expect(result["table_rows"] as? Int == result["csv_rows"] as? Int)
     #expect(FileManager.default.fileExists(atPath: screenshot))
+    // Each measure is described by its area-table column (children counted), not the child table's.
+    let html = try String(contentsOfFile: run.out + "/report/neglect-overlay.html", encoding: .utf8)
+    #expect(html.contains("Measure <code>toxic_trio_3y</code>: children with all three toxic-trio factors"))
     print("report check: \(check.output)")
   }
 

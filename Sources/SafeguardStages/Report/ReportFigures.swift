@@ -26,6 +26,10 @@ struct ReportFigures: Sendable {
     var cells: [String: ReportCell]
 
     subscript(column: String) -> ReportCell { cells[column] ?? .none }
+
+    /// The count or the population is suppressed: a rate or class missing from the row is
+    /// missing because of it, and the maps show the area as suppressed, not as without figures.
+    var countSuppressed: Bool { self["count"] == .suppressed || self["population"] == .suppressed }
   }
 
   let measure: String

@@ -66,7 +66,12 @@ enum ReportMaps {
           palette[limits.count { $0 <= rate }], "published",
           "\(place): \(ReportFormat.rate(rate)) per 1,000 (\(count) of \(population) children)")
       case .suppressed: map.add(suppressed, "suppressed", "\(place): suppressed (\(symbol ?? ""))")
-      default: map.add(noFigures, "none", "\(place): no rate")
+      default:
+        if row.countSuppressed {
+          map.add(suppressed, "suppressed", "\(place): suppressed (\(symbol ?? ""))")
+        } else {
+          map.add(noFigures, "none", "\(place): no rate")
+        }
       }
     }
     let bounds = [published.min() ?? 0] + limits + [published.max() ?? 0]
@@ -89,12 +94,18 @@ enum ReportMaps {
         map.add(noFigures, "absent", "\(place): no figures")
         continue
       }
-      switch figures.rows[index]["hotspot_class"] {
+      let row = figures.rows[index]
+      switch row["hotspot_class"] {
       case .text(let value):
         let known = classes.first { $0.code == value }
         map.add(known?.colour ?? noFigures, "published", "\(place): \(known?.label ?? value)")
       case .suppressed: map.add(suppressed, "suppressed", "\(place): suppressed (\(symbol ?? ""))")
-      default: map.add(noFigures, "none", "\(place): no class (no rate, or no neighbour with one)")
+      default:
+        if row.countSuppressed {
+          map.add(suppressed, "suppressed", "\(place): suppressed (\(symbol ?? ""))")
+        } else {
+          map.add(noFigures, "none", "\(place): no class (no rate, or no neighbour with one)")
+        }
       }
     }
     if let symbol { map.legend.append((suppressed, "suppressed (\(symbol))")) }

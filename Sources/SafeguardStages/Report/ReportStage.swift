@@ -45,9 +45,11 @@ public final class ReportStage: Stage {
     // The libraries first: a machine without them fails before any data flows.
     let libraries = try options.libraries.load(stage: label)
     let names = try options.areaNames?.load(context.run.reference) ?? [:]
-    // What each measure counts, from the stream that holds it (the overlay's area table).
+    // What each measure counts, from the area table that holds it (the overlay's, not its
+    // child table, whose column of the same name is a child's true or false).
     var meanings: [String: String] = [:]
-    for stream in context.streams.names where stream != options.table {
+    let tables = context.streams.names.filter { $0 != options.table && context.streams[$0]!.areaTable != nil }
+    for stream in tables {
       for field in context.streams[stream]!.fields where meanings[field.name] == nil {
         if let meaning = field.meaning { meanings[field.name] = meaning }
       }

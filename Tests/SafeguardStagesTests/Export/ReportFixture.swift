@@ -5,8 +5,9 @@ import SafeguardTesting
 import Testing
 
 /// A released hotspot table with every column the report reads, over the four areas of
-/// `ReleasedTableFixture`: two measures, one suppressed count (with its rate, interval,
-/// smoothed rate and flag) and an area without a row in the second measure.
+/// `ReleasedTableFixture`: two measures; in the first, one suppressed count with its rate,
+/// interval, smoothed rate and flag; in the second, a suppressed count whose rate and class are
+/// simply missing (the marker names the count alone) and an area without a row.
 enum ReportFixture {
   typealias F = ReleasedTableFixture
 
@@ -26,6 +27,8 @@ enum ReportFixture {
   }
 
   static func rows() -> [[Value]] {
+    // The second area of the first measure has every figure of its count hidden; the fourth
+    // area of the second measure has its count hidden and no rate or class at all.
     func row(
       _ measure: String, _ area: Int, _ count: Int64?, _ population: Double, _ rate: Double?, _ flag: String?,
       _ hotspot: String?, _ marker: String
@@ -46,6 +49,7 @@ enum ReportFixture {
       row("domestic_abuse_3y", 0, 30, 300, 100, "high_99.8", "hot_spot", ""),
       row("domestic_abuse_3y", 1, 20, 250, 80, "not_significant", "not_significant", ""),
       row("domestic_abuse_3y", 2, 6, 200, 30, "low_95", "low_high", ""),
+      row("domestic_abuse_3y", 3, nil, 310, nil, nil, nil, "count"),
     ]
   }
 

@@ -27,7 +27,7 @@ import Testing
     #expect(check.status == 0, "\(check.summary)")
     #expect(check.summary["maps"] as? Int == 4)
     #expect(check.summary["shapes"] as? Int == 16)
-    #expect(check.summary["table_rows"] as? Int == 7)
+    #expect(check.summary["table_rows"] as? Int == 8)
     #expect(FileManager.default.fileExists(atPath: screenshot))
 
     let html = try String(contentsOfFile: folder + "/out/report/report.html", encoding: .utf8)
@@ -42,7 +42,9 @@ import Testing
     #expect(!html.contains("<script src") && !html.contains("<link"))
     let metadata = try F.json(folder + "/out/report/report.metadata.json")
     #expect((metadata["disclosure"] as? [String: Any])?["profile"] as? String == "dfe")
-    #expect(metadata["rows"] as? Int == 7)
+    #expect(metadata["rows"] as? Int == 8)
+    // The area whose count alone is marked is grey on both maps of its measure, not blank.
+    #expect(html.components(separatedBy: "E01900004 Synthshire 002B: suppressed (c)").count - 1 == 2)
   }
 
   @Test func aReportOfUnsuppressedFiguresSaysSoAtTheTop() async throws {
