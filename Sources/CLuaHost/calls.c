@@ -32,6 +32,7 @@ static int sg_protect_args(lua_State *L, sg_body body, void *ud, int nargs, int 
     return refused;
   }
   h->remaining = h->budget;
+  sg_start_call_clock(h);
   h->depth = 0;
   h->trip_line = 0;
   protected_call call = {body, ud};

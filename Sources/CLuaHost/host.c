@@ -3,19 +3,37 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
 // Registry keys (their addresses) for the messages raised when a state trips. They are made
 // when the state opens, so that raising them later needs no memory.
-static const char trip_message_keys[4] = {0};
+#define SG_TRIP_MESSAGES 5
 
-static const char *const trip_messages[4] = {
+static const char trip_message_keys[SG_TRIP_MESSAGES] = {0};
+
+static const char *const trip_messages[SG_TRIP_MESSAGES] = {
   "instruction limit exceeded",
   "pattern too complex for its subject (estimated work exceeds the instruction limit)",
   "string.rep result would exceed the memory limit",
   "memory limit exceeded",
+  "time limit exceeded",
 };
+
+static int64_t monotonic_nanoseconds(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+void sg_set_call_time(lua_State *L, int64_t nanoseconds) { sg_host_of(L)->call_time = nanoseconds; }
+
+void sg_start_call_clock(sg_host *h) {
+  h->deadline = h->call_time > 0 ? monotonic_nanoseconds() + h->call_time : 0;
+}
+
+static int past_deadline(sg_host *h) { return h->deadline != 0 && monotonic_nanoseconds() > h->deadline; }
 
 // > When ptr is NULL, osize encodes the kind of object that Lua is allocating.
 // > ... Lua assumes that the allocator never fails when osize >= nsize.
@@ -87,6 +105,7 @@ void sg_charge(lua_State *L, double instructions) {
   sg_host *h = sg_host_of(L);
   if (instructions >= (double)h->remaining) sg_trip_raise(L, SG_TRIP_INSTRUCTIONS, SG_REASON_BUDGET, 1);
   h->remaining -= (int64_t)instructions;
+  if (past_deadline(h)) sg_trip_raise(L, SG_TRIP_INSTRUCTIONS, SG_REASON_DEADLINE, 1);
 }
 
 // > The count hook: is called after the interpreter executes every count instructions.
@@ -99,8 +118,9 @@ static void sg_hook(lua_State *L, lua_Debug *ar) {
     // instructions of the allocation that fails.
     if (h->used > h->limit / 2) sg_record_position(L, h, 0);
     h->remaining -= SG_HOOK_INTERVAL;
-    if (h->remaining > 0) return;
-    sg_trip_raise(L, SG_TRIP_INSTRUCTIONS, SG_REASON_BUDGET, 0);
+    if (h->remaining <= 0) sg_trip_raise(L, SG_TRIP_INSTRUCTIONS, SG_REASON_BUDGET, 0);
+    if (past_deadline(h)) sg_trip_raise(L, SG_TRIP_INSTRUCTIONS, SG_REASON_DEADLINE, 0);
+    return;
   }
   sg_trip_raise(L, h->trip, h->reason, 0);
 }
@@ -120,7 +140,7 @@ static int sg_message_handler(lua_State *L) {
 }
 
 static int sg_open_body(lua_State *L) {
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < SG_TRIP_MESSAGES; i++) {
     lua_pushstring(L, trip_messages[i]);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &trip_message_keys[i]);
   }

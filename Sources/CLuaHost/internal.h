@@ -31,6 +31,9 @@ typedef struct sg_host {
   /// emergency collection) means the state is really out of memory.
   int refused;
   int64_t budget, remaining;
+  /// CLOCK_MONOTONIC nanoseconds by which the current call must end (0: no deadline), and the
+  /// time each call is given.
+  int64_t deadline, call_time;
   int trip, reason;
   char trip_source[LUA_IDSIZE];
   int trip_line;
@@ -40,6 +43,9 @@ typedef struct sg_host {
   int depth;
   sg_reply_buffer replies[SG_MAX_NESTING];
 } sg_host;
+
+/// Starts the current call's clock (see `sg_set_call_time`).
+void sg_start_call_clock(sg_host *h);
 
 static inline sg_host *sg_host_of(lua_State *L) {
   void *ud = NULL;
@@ -77,5 +83,11 @@ void sg_charge(lua_State *L, double instructions);
 void sg_wrap_table_library(lua_State *L);
 /// Installs the pattern-function and string.rep wrappers into the string table at the top.
 void sg_wrap_string_library(lua_State *L);
+/// Charges the work of library functions that loop in C over their arguments (costs.c); each
+/// wraps the library at the top of the stack.
+void sg_wrap_string_costs(lua_State *L);
+void sg_wrap_table_costs(lua_State *L);
+void sg_wrap_utf8_costs(lua_State *L);
+void sg_wrap_os_costs(lua_State *L);
 
 #endif

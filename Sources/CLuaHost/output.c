@@ -68,6 +68,7 @@ bool sg_output_begin(sg_output *out) {
 }
 
 bool sg_output_set_text(sg_output *out, int field, const char *bytes, size_t length) {
+  if (out->text_length + length > SG_MAX_OUTPUT_TEXT_BYTES) return false;
   if (length > 0xFFFFFFFFu || !reserve_text(out, length)) return false;
   size_t start = out->text_length;
   if (length > 0) memcpy(out->text + start, bytes, length);

@@ -273,6 +273,8 @@ static int rep_wrapper(lua_State *L) {
     double total = 2 * ((double)length * (double)count + (double)separator * (double)(count - 1));
     double room = h->limit > h->used ? (double)(h->limit - h->used) : 0;
     if (total > room) return sg_trip_raise(L, SG_TRIP_MEMORY, SG_REASON_REP, 1);
+    // string.rep("", 1 << 62) allocates nothing but loops for centuries: charge the loop too.
+    sg_charge(L, (double)count / 16);
   }
   int nargs = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));

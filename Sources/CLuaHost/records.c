@@ -129,6 +129,7 @@ static int convert(lua_State *L, const sg_shape_map *map, int field, sg_output *
       size_t length;
       // > lua_tolstring [-0, +0, m]: it allocates only to convert a number, and this is a string.
       const char *bytes = lua_tolstring(L, -1, &length);
+      if (length > SG_MAX_FIELD_BYTES && (kind == SG_STRING || kind == SG_CODE)) return SG_MISFIT_TOO_LONG;
       if (kind == SG_DATE) return iso_days(bytes, length, word) == 0 ? 0 : SG_MISFIT_DATE;
       if (kind == SG_CODE) {
         // A short string equal to a code is the interned code itself.

@@ -203,17 +203,21 @@ int sg_sandbox_body(lua_State *L, void *ud) {
   lua_pop(L, 1);
   open_library(L, LUA_STRLIBNAME, luaopen_string, 1);
   sg_wrap_string_library(L);
+  sg_wrap_string_costs(L);
   set_forbidden(L, lua_gettop(L), "dump", "string.dump");
   lua_pop(L, 1);
   open_library(L, LUA_TABLIBNAME, luaopen_table, 1);
   sg_wrap_table_library(L);
+  sg_wrap_table_costs(L);
   open_library(L, LUA_MATHLIBNAME, luaopen_math, 1);
   open_library(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+  sg_wrap_utf8_costs(L);
   open_library(L, LUA_COLIBNAME, luaopen_coroutine, 1);
   lua_pop(L, 4);
 
   // os: only the clock and calendar functions.
   open_library(L, LUA_OSLIBNAME, luaopen_os, 0);
+  sg_wrap_os_costs(L);
   int full_os = lua_gettop(L);
   push_forbidden_library(L, "os");
   const char *kept[] = {"time", "date", "clock", "difftime"};

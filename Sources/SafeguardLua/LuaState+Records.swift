@@ -150,7 +150,11 @@ extension LuaState {
           message: "the hook must return a record table or nil, not a \(typeName(at: index))")
       case -2: throw LuaError(kind: .runtime, message: "the Lua stack is full")
       case -3: throw output.misfitError(misfit, interned)
-      case -4: throw LuaError(kind: .memoryLimit, message: "the host has no memory for the record")
+      case -4:
+        throw LuaError(
+          kind: .memoryLimit,
+          message: "the host has no memory for the record (the records of one batch may hold at most "
+            + "\(SG_MAX_OUTPUT_TEXT_BYTES >> 20) MiB of text)")
       default: throw extraKeyError(at: index, interned)
       }
     } catch {

@@ -45,6 +45,7 @@ public final class LuaState {
         max(limits.memoryBytes, 0), Int64(max(limits.instructions, 0)),
         Unmanaged.passUnretained(host).toOpaque(), logPrintedLine, dispatchHostFunction)
     else { throw LuaError(kind: .memoryLimit, message: "could not create a Lua state") }
+    sg_set_call_time(L, limits.callSeconds > 0 ? Int64(limits.callSeconds * 1e9) : 0)
     let status = sg_sandbox(L, moduleFolder)
     if status != LUA_OK {
       let error = Self.failure(L, status: status, limits: limits)

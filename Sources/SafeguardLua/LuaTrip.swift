@@ -8,6 +8,8 @@ public enum LuaTrip: Sendable, Hashable {
   case instructionBudget
   /// A pattern function's estimated work was more than the budget left.
   case patternTooComplex
+  /// A call ran past its wall-clock time.
+  case timeLimit
   /// `string.rep` would have made a string larger than the memory left.
   case stringRepTooLarge
   /// An allocation failed even after an emergency collection.
@@ -15,7 +17,7 @@ public enum LuaTrip: Sendable, Hashable {
 
   public var kind: PluginError.Kind {
     switch self {
-    case .instructionBudget, .patternTooComplex: .instructionLimit
+    case .instructionBudget, .patternTooComplex, .timeLimit: .instructionLimit
     case .stringRepTooLarge, .memory: .memoryLimit
     }
   }
@@ -24,6 +26,7 @@ public enum LuaTrip: Sendable, Hashable {
     switch (trip, reason) {
     case (SG_TRIP_NONE, _): return nil
     case (SG_TRIP_INSTRUCTIONS, SG_REASON_PATTERN): self = .patternTooComplex
+    case (SG_TRIP_INSTRUCTIONS, SG_REASON_DEADLINE): self = .timeLimit
     case (SG_TRIP_INSTRUCTIONS, _): self = .instructionBudget
     case (_, SG_REASON_REP): self = .stringRepTooLarge
     default: self = .memory
@@ -34,6 +37,8 @@ public enum LuaTrip: Sendable, Hashable {
     switch self {
     case .instructionBudget:
       "ran more than \(limits.instructions) instructions in one call (the instruction limit)"
+    case .timeLimit:
+      "ran longer than \(limits.callSeconds.formatted()) seconds in one call (the time limit)"
     case .patternTooComplex:
       "a pattern is too complex for its subject: its estimated work is more than the instruction limit left"
     case .stringRepTooLarge:

@@ -12,12 +12,16 @@ public struct PluginLimits: Sendable, Hashable {
   /// Bytes the state may hold, counted by its allocator. The host's own work handing over
   /// records may go past it; the plugin's next allocation then fails.
   public var memoryBytes: Int
+  /// Wall-clock seconds one call may take: the last line of defence for work in C that no
+  /// instruction count or charge reaches (comparing two long strings with `==` in a loop).
+  public var callSeconds: Double
 
-  public init(instructions: Int = 10_000_000, memoryBytes: Int = 64 << 20) {
+  public init(instructions: Int = 10_000_000, memoryBytes: Int = 64 << 20, callSeconds: Double = 30) {
     self.instructions = instructions
     self.memoryBytes = memoryBytes
+    self.callSeconds = callSeconds
   }
 
-  /// 10 million instructions a call and 64 MiB a state.
+  /// 10 million instructions and 30 seconds a call, and 64 MiB a state.
   public static let standard = PluginLimits()
 }

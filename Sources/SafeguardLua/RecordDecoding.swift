@@ -69,6 +69,8 @@ extension RecordOutput {
     case SG_MISFIT_FRACTION:
       return Self.problem(shape, index, "must be an integer; the plugin returned a number with a fraction")
     case SG_MISFIT_DATE: return Self.problem(shape, index, "must be a date written yyyy-MM-dd")
+    case SG_MISFIT_TOO_LONG:
+      return Self.problem(shape, index, "is longer than the \(SG_MAX_FIELD_BYTES >> 20) MiB a text field may hold")
     default:
       let type = shape.schema.fields[index].type
       return Self.problem(shape, index, "must be \(Self.article(type)), not \(Self.luaKind(misfit))")

@@ -1,3 +1,4 @@
+import Foundation
 import SafeguardCore
 
 /// Keeps the values a call handed to a plugin out of the error it raises. Lua's own messages
@@ -20,7 +21,11 @@ enum Scrubber {
       case .decimal(let number): text = String(number)
       case .date(let days): text = CivilDate.iso(days)
       }
-      if text.count >= 4 { texts.insert(text) }
+      guard text.count >= 4 else { return }
+      texts.insert(text)
+      // Also without its spaces: a plugin may write a postcode or a name run together.
+      let compact = text.filter { $0 != " " }
+      if compact.count >= 4 { texts.insert(compact) }
     }
     for argument in arguments {
       switch argument {
@@ -42,10 +47,19 @@ enum Scrubber {
     return error
   }
 
+  /// `text` with every value masked, in any case form (a plugin may upper-case a surname).
   static func scrub(_ text: String, _ values: [String]) -> String {
     var text = text
-    for value in values where text.contains(value) {
-      text = text.replacing(value, with: mask)
+    for value in values {
+      // Search on past each mask put in, so a value the mask itself contains ("value")
+      // cannot be found again.
+      var done = ""
+      var rest = Substring(text)
+      while let found = rest.range(of: value, options: .caseInsensitive) {
+        done += rest[..<found.lowerBound] + mask
+        rest = rest[found.upperBound...]
+      }
+      text = done + rest
     }
     return text
   }

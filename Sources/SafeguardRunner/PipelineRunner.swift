@@ -35,6 +35,12 @@ public struct PipelineRunner: Sendable {
       startedAt: Date(), maxQuarantine: definition.maxQuarantine)
     record.threads = options.threads
     let directory = options.outputDirectory ?? definition.outputs.directory
+    let read = definition.inputs.flatMap(\.files) + definition.reference.values.map(\.path)
+    if let problem = OutputPlacement.problem(output: directory, inputs: read) {
+      record.status = .failed
+      record.failure = problem
+      return RunOutcome(record: record, directory: directory, summaryPath: nil)
+    }
     let output: OutputWriter
     do {
       output = try OutputWriter(directory: directory)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SafeguardCore
 import SafeguardDefinition
 import SafeguardRunner
 
@@ -27,6 +28,10 @@ extension Safeguard {
       let overrides = try VariableOverrides.parse(variables)
       let built = try Pipeline.load(path: pipeline, overrides: overrides, checkFiles: true)
       let definition = built.definition
+      let read = definition.inputs.flatMap(\.files) + definition.reference.values.map(\.path)
+      if let problem = OutputPlacement.problem(output: definition.outputs.directory, inputs: read) {
+        throw DefinitionError([Diagnostic(problem, at: definition.outputs.location)])
+      }
       print(
         "\(pipeline): valid: \(definition.inputs.count) inputs, \(built.stages.count) stages, "
           + "\(definition.inputs.reduce(0) { $0 + $1.files.count }) input files")

@@ -71,6 +71,31 @@ import Testing
     Case(
       name: "table.move over a huge range", body: "table.move({}, 1, 1e15, 2)", kind: .instructionLimit,
       line: 3),
+    // Library functions that loop in C over their arguments, where the count hook never fires:
+    // each ran for minutes to centuries inside its instruction budget before it was charged.
+    Case(
+      name: "utf8.len of a long string in a loop",
+      body: "local s = string.rep('x', 4 << 20)\n    for i = 1, 1e6 do utf8.len(s) end",
+      kind: .instructionLimit,
+      line: 4),
+    Case(
+      name: "upper of a long string in a loop",
+      body: "local s = string.rep('x', 4 << 20)\n    for i = 1, 1e6 do s:upper() end",
+      kind: .instructionLimit,
+      line: 4),
+    Case(
+      name: "string.rep of nothing a huge number of times", body: "return string.rep('', 1 << 62)",
+      kind: .instructionLimit, line: 3),
+    Case(
+      name: "table.concat over a huge range", body: "return table.concat({}, '', 1, 1 << 50)",
+      kind: .instructionLimit, line: 3),
+    Case(
+      name: "table.sort of a long list in a loop",
+      body: "local t = {}\n    for i = 1, 2e5 do t[i] = -i end\n    for i = 1, 1e6 do table.sort(t) end",
+      kind: .instructionLimit, line: 5),
+    Case(
+      name: "os.date with a huge format", body: "return os.date(string.rep('%c', 1 << 22))",
+      kind: .instructionLimit, line: 3),
     Case(name: "os.execute", body: "os.execute('touch /tmp/sgl-pwned')", kind: .forbidden, line: 3),
     Case(name: "os.exit", body: "os.exit(1)", kind: .forbidden, line: 3),
     Case(name: "io.open", body: "return io.open('/etc/passwd')", kind: .forbidden, line: 3),
@@ -163,6 +188,31 @@ import Testing
     // A fresh state: the plugin's own counter started again.
     #expect(
       try plugin.callRecord("record", record: [.integer(5)], shape: counterShape) == .keep([.integer(1)]))
+  }
+
+  /// Comparing two long strings is an operator, which no charge reaches: the call's
+  /// wall-clock time stops it (here 1 second; 30 by default).
+  @Test func aCallPastItsTimeIsStopped() throws {
+    let source = """
+      return {
+        record = function(rec, ctx)
+          local a, b = string.rep('x', 8 << 20) .. 'a', string.rep('x', 8 << 20) .. 'b'
+          local same = 0
+          for i = 1, 1e9 do if a == b then same = same + 1 end end
+          return rec
+        end,
+      }
+      """
+    let (plugin, folder) = try loadPlugin(source, limits: PluginLimits(callSeconds: 1))
+    defer { _ = folder }
+    let started = ContinuousClock.now
+    let error = pluginError { try plugin.callRecord("record", record: [.integer(1)], shape: counterShape) }
+    #expect(ContinuousClock.now - started < .seconds(15))
+    #expect(error?.kind == .instructionLimit)
+    #expect(
+      error?.message.contains("ran longer than 1 seconds in one call (the time limit)") == true,
+      "\(String(describing: error))")
+    #expect(error?.location == SourceLocation(file: folder.file("p.lua"), line: 5))
   }
 
   @Test func theInstructionLimitIsConfigurable() throws {

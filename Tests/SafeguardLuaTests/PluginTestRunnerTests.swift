@@ -246,4 +246,21 @@ import Testing
     #expect(summary.succeeded, "\(lines.joined(separator: "\n"))")
     #expect(summary.passed >= 10)
   }
+
+  /// A test printing in a loop once kept every line (5 GB); the first MiB is kept and the
+  /// rest counted.
+  @Test func aTestPrintingWithoutEndKeepsABoundedOutput() throws {
+    let (summary, _, _) = try run([
+      "loud_test.lua": """
+      test("loud", function()
+        local line = string.rep("x", 999)
+        for i = 1, 3000 do print(line) end
+      end)
+      """
+    ])
+    #expect(summary.succeeded)
+    let output = summary.results[0].output
+    #expect(output.count == 1_049 + 1)
+    #expect(output.last == "… 1951 more lines not kept (the first 1 MiB are)")
+  }
 }

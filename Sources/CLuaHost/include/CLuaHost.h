@@ -92,6 +92,7 @@ typedef struct sg_rows {
 #define SG_REASON_PATTERN 1
 #define SG_REASON_REP 2
 #define SG_REASON_ALLOCATION 3
+#define SG_REASON_DEADLINE 4
 
 /// Statuses beyond Lua's own: the state was already tripped, or has no stack space left.
 #define SG_STATUS_SPENT 100
@@ -113,6 +114,11 @@ lua_State *sg_open(size_t memory_limit, int64_t instruction_budget, void *contex
                    sg_dispatch_fn dispatch);
 /// Closes the state, running finalizers under a fresh budget.
 void sg_close(lua_State *L);
+
+/// Gives every later protected call of the state a wall-clock deadline of `nanoseconds` after
+/// it starts (0: none), checked with the instruction count and at every charge for work done in
+/// C. The last line of defence for work no count reaches (comparing long strings).
+void sg_set_call_time(lua_State *L, int64_t nanoseconds);
 
 int sg_trip(lua_State *L);
 int sg_trip_reason(lua_State *L);
@@ -232,6 +238,13 @@ void sg_output_clear(sg_output *out);
 #define SG_MISFIT_NOT_FINITE 2
 #define SG_MISFIT_FRACTION 3
 #define SG_MISFIT_DATE 4
+#define SG_MISFIT_TOO_LONG 5
+
+/// The most bytes one text field a hook returns may hold, and all the text of the records one
+/// batch's calls return: the host holds them until the batch is built, outside the plugin's
+/// memory limit (a 24 MiB field per record took a run past 6 GB).
+#define SG_MAX_FIELD_BYTES (16u << 20)
+#define SG_MAX_OUTPUT_TEXT_BYTES ((size_t)256 << 20)
 
 /// The first field, in schema order, that does not fit: which, why, and what kind of value it
 /// holds (SG_BOOLEAN, SG_INTEGER, SG_FLOAT, SG_STRING, or SG_OTHER with its Lua type).

@@ -48,7 +48,8 @@ public final class LuaStage: Stage {
     config = reader.node("config")?.luaValue ?? .table([:])
     limits = PluginLimits(
       instructions: reader.integer("instructions", default: 10_000_000, range: 1_000...10_000_000_000),
-      memoryBytes: reader.integer("memory_mb", default: 64, range: 1...4_096) << 20)
+      memoryBytes: reader.integer("memory_mb", default: 64, range: 1...4_096) << 20,
+      callSeconds: Double(reader.integer("seconds", default: 30, range: 1...3_600)))
     streams = reader.strings("streams").map(Set.init)
     workerCount = reader.integer("workers", default: 0, range: 1...64)
     reader.finish(into: &diagnostics)

@@ -29,6 +29,9 @@ public final class PluginContext {
         guard let name = args.string(1) else {
           return .failure(HostFunctionError("ctx:count(name [, n]) needs a name"))
         }
+        if let refusal = services.counterNames.refusal(name) {
+          return .failure(HostFunctionError("ctx:count: \(refusal)"))
+        }
         services.count(name, Int(args.integer(2) ?? 1))
         return .success([])
       },

@@ -68,6 +68,9 @@ public enum PluginLibrary {
       },
       "count": { args in
         guard let name = args.string(0) else { return usage("count(name [, n])") }
+        if let refusal = services.counterNames.refusal(name) {
+          return .failure(HostFunctionError("safeguard.count: \(refusal)"))
+        }
         services.count(name, Int(args.integer(1) ?? 1))
         return .success([])
       },

@@ -13,6 +13,9 @@ public struct PluginServices: Sendable {
   public var referenceDate: Int32?
   /// The row of a reference table whose `column` holds `value`, as column → text.
   public var lookup: @Sendable (_ table: String, _ column: String, _ value: String) -> [String: String]?
+  /// The names counted so far, shared by every copy of the plugin: bounded, so that a plugin
+  /// counting under a record's values cannot grow the run summary without end.
+  public let counterNames = CounterNames()
 
   public init(
     log: @escaping @Sendable (String) -> Void, count: @escaping @Sendable (String, Int) -> Void,
@@ -88,5 +91,31 @@ public final class ReferenceLookups: Sendable {
     }
     indexes.withLock { $0[key] = index }
     return index[value]
+  }
+}
+
+/// The distinct counter names one plugin may use in a run, and how long each may be.
+/// Measured before this bound: 200,000 distinct `ctx:count` names made a 205 MB run summary.
+public final class CounterNames: Sendable {
+  public static let limit = 256
+  public static let longest = 100
+  private let names = Mutex<Set<String>>([])
+
+  public init() {}
+
+  /// Nil when `name` may be counted; else why not, for the plugin's error.
+  public func refusal(_ name: String) -> String? {
+    guard name.count <= Self.longest else {
+      return "a counter name may be at most \(Self.longest) characters"
+    }
+    return names.withLock { names in
+      if names.contains(name) { return nil }
+      guard names.count < Self.limit else {
+        return "more than \(Self.limit) distinct counter names: counters are for categories, not for "
+          + "values a record holds"
+      }
+      names.insert(name)
+      return nil
+    }
   }
 }

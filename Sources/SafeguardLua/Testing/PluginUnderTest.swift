@@ -183,19 +183,19 @@ final class PluginUnderTest {
   }
 }
 
-/// Lines a plugin or test printed or logged, kept for `plugin:logs()` and the test report.
+/// Lines a plugin or test printed or logged, kept for `plugin:logs()` and the test report
+/// (bounded: see ``BoundedLines``).
 final class LogBuffer: Sendable {
-  private let lines = Mutex<[String]>([])
+  private let kept = Mutex(BoundedLines())
   private let echo: @Sendable (String) -> Void
 
   init(echo: @escaping @Sendable (String) -> Void = { _ in }) { self.echo = echo }
 
-  var all: [String] { lines.withLock { $0 } }
+  var all: [String] { kept.withLock { $0.all } }
 
   var append: @Sendable (String) -> Void {
     { line in
-      self.lines.withLock { $0.append(line) }
-      self.echo(line)
+      if self.kept.withLock({ $0.append(line) }) { self.echo(line) }
     }
   }
 }

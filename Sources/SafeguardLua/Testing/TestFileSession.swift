@@ -70,14 +70,16 @@ final class TestFileSession {
 /// What tests print (with `print`) and what the plugins they load print or log, gathered for
 /// the test that is running.
 final class OutputCapture: Sendable {
-  private let lines = Mutex<[String]>([])
+  private let lines = Mutex(BoundedLines())
 
-  var append: @Sendable (String) -> Void { { line in self.lines.withLock { $0.append(line) } } }
+  var append: @Sendable (String) -> Void {
+    { line in self.lines.withLock { _ = $0.append(line) } }
+  }
 
-  /// The lines since the last call, cleared.
+  /// The lines since the last call (bounded: see ``BoundedLines``), cleared.
   func take() -> [String] {
     lines.withLock { lines in
-      defer { lines = [] }; return lines
+      defer { lines = BoundedLines() }; return lines.all
     }
   }
 }
