@@ -1,0 +1,1 @@
+return { record = function(rec, ctx) while true do end end }

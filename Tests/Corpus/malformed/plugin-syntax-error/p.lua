@@ -1,0 +1,1 @@
+return { record = function(rec ctx) end }
