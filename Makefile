@@ -25,7 +25,9 @@ demo: release
 	.build/release/safeguard run pipelines/neglect-overlay.yaml --set data=$(DEMO_DATA) --out $(OVERLAY_OUT)
 	@echo
 	@echo "Demo outputs are in $(DEMO_OUT)/ (run summary: $(DEMO_OUT)/run-summary.json)"
-	@echo "The neglect overlay is in $(OVERLAY_OUT)/overlay/ (docs/measures.md defines every column)"
+	@echo "The neglect overlay is in $(OVERLAY_OUT)/overlay/ (docs/measures.md defines every column),"
+	@echo "  its map layers for QGIS in $(OVERLAY_OUT)/geojson/, each file with a .metadata.json beside it (docs/exports.md)"
+	@echo "The report: $(OVERLAY_OUT)/report/neglect-overlay.html (open it in a web browser; it works offline)"
 
 test: deps
 	scripts/checker-venv.sh >/dev/null

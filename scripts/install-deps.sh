@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the build and tests need (Lua 5.4's C library, pkg-config,
-# python3 with venv, a PostgreSQL server and openssl) when they are missing. Uses apt-get, with
-# sudo when not root. Does nothing when all is present.
+# python3 with venv, a PostgreSQL server, openssl, the report's JavaScript libraries and Chromium)
+# when they are missing. Uses apt-get, with sudo when not root. Does nothing when all is present.
 set -euo pipefail
 
 missing=()
@@ -22,10 +22,16 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+# The report stage embeds Leaflet (maps) and Chart.js (the funnel plot) in each report, reading
+# them, with their licences, from where Debian installs them (docs/exports.md).
+[ -f /usr/share/javascript/leaflet/leaflet.min.js ] || missing+=(libjs-leaflet)
+[ -f /usr/share/javascript/chart.js/chart.min.js ] || missing+=(libjs-chart.js)
+# The report's browser test renders it in headless Chromium.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "safeguard needs: ${missing[*]} (Lua 5.4, OpenSSL and SQLite and GLPK development files, a PostgreSQL server). Install them with your package manager." >&2
+  echo "safeguard needs: ${missing[*]} (Lua 5.4, OpenSSL, SQLite and GLPK development files, a PostgreSQL server, Leaflet, Chart.js, Chromium). Install them with your package manager." >&2
   exit 1
 fi
 sudo=""

@@ -26,8 +26,8 @@ public final class RunContext: Sendable {
   /// How many threads the run may keep busy (`safeguard run --threads`, at least 1). Stages
   /// size their parallel work by it (`StageContext.threads`); no output may depend on it.
   public let threads: Int
-  /// The definition being run (name, path, SHA-256), for stages that record it outside the
-  /// output folder (a database sink); nil where no definition was loaded (stage tests).
+  /// The definition being run (name, path, SHA-256, variables), which exports record in their
+  /// metadata; nil for contexts made outside a pipeline run (tests, benchmarks).
   public let pipeline: PipelineIdentity?
   private let metadata = Mutex<RunMetadata>(RunMetadata())
 

@@ -35,10 +35,15 @@ public struct CodeList: Sendable, Hashable {
 public struct Field: Sendable, Hashable {
   public var name: String
   public var type: FieldType
+  /// What the field holds, in a sentence a reader of a published file understands ("children
+  /// with all three toxic-trio factors in the 3 years to the period end"); set by the stage
+  /// that makes the field, and written by the exports into each file's data dictionary.
+  public var meaning: String?
 
-  public init(_ name: String, _ type: FieldType) {
+  public init(_ name: String, _ type: FieldType, meaning: String? = nil) {
     self.name = name
     self.type = type
+    self.meaning = meaning
   }
 }
 
@@ -91,10 +96,14 @@ public struct AreaTableShape: Sendable, Hashable {
   /// adds up the table's other rows of that dimension. Adding such a dimension up again would
   /// count everything twice.
   public var totals: [String]
+  /// Dimensions of the table this one was made from that a selection fixed, with the values
+  /// chosen: every row holds for them (the hotspot stage's `where: { period_end: 2026-03-31 }`
+  /// gives `["period_end": ["2026-03-31"]]`). Exports state them as the table's period.
+  public var selection: [String: [String]]
 
   public init(
     geography: String, dimensions: [String], measures: [String], disclosure: TableDisclosure? = nil,
-    relations: [MeasureRelation] = [], totals: [String] = []
+    relations: [MeasureRelation] = [], totals: [String] = [], selection: [String: [String]] = [:]
   ) {
     self.geography = geography
     self.dimensions = dimensions
@@ -102,6 +111,7 @@ public struct AreaTableShape: Sendable, Hashable {
     self.disclosure = disclosure
     self.relations = relations
     self.totals = totals
+    self.selection = selection
   }
 
   /// The value of a dimension in its total row.

@@ -65,6 +65,22 @@ public struct FunnelPlot: Sendable {
     }
   }
 
+  /// The funnel's four lines at a population `n` (rates per the multiplier), for drawing them
+  /// between the areas: the same limits an area of that population gets.
+  public func lines(population n: Double) -> (
+    lower95: Double, upper95: Double, lower99_8: Double, upper99_8: Double
+  ) {
+    precondition(n > 0 && n.isFinite, "a positive population")
+    let rate = overallRate / multiplier
+    let (expected, scale) = (rate * n, multiplier / n)
+    return (
+      Self.lowerLine(expected: expected, tail: 0.025) * scale,
+      Self.upperLine(expected: expected, tail: 0.025) * scale,
+      Self.lowerLine(expected: expected, tail: 0.001) * scale,
+      Self.upperLine(expected: expected, tail: 0.001) * scale
+    )
+  }
+
   static func limits(count: Int, population n: Double, rate: Double, multiplier: Double) -> Limits {
     let expected = rate * n
     let scale = multiplier / n

@@ -15,6 +15,12 @@ public enum BuiltinStages {
     }
     registry.register(Disclose.name, summary: Disclose.summary) { Disclose(spec: $0, diagnostics: &$1) }
     registry.register(KAnonymise.name, summary: KAnonymise.summary) { KAnonymise(spec: $0, diagnostics: &$1) }
+    registry.register(ExportGeoJSON.name, summary: ExportGeoJSON.summary) {
+      ExportGeoJSON(spec: $0, diagnostics: &$1)
+    }
+    registry.register(ReportStage.name, summary: ReportStage.summary) {
+      ReportStage(spec: $0, diagnostics: &$1)
+    }
     return registry
   }
 }

@@ -44,11 +44,20 @@ import Testing
       #expect(outcome.succeeded, "run \(run): \(outcome.record.failure ?? "")")
       runs.append(outcome)
     }
-    let first = runs[0].record.outputs.filter { !$0.path.hasSuffix("metadata.json") }
-    let second = runs[1].record.outputs.filter { !$0.path.hasSuffix("metadata.json") }
+    // The metadata and the report name the run: they are compared without its id.
+    func namesRun(_ path: String) -> Bool { path.hasSuffix("metadata.json") || path.hasSuffix(".html") }
+    let first = runs[0].record.outputs.filter { !namesRun($0.path) }
+    let second = runs[1].record.outputs.filter { !namesRun($0.path) }
     #expect(!first.isEmpty)
     #expect(first.map(\.path) == second.map(\.path))
     #expect(first.map(\.sha256) == second.map(\.sha256), "every output byte-identical")
+    for output in runs[0].record.outputs where output.path.hasSuffix(".html") {
+      let texts = try (1...2).map { run in
+        try String(contentsOfFile: outputs + "/\(run)/" + output.path, encoding: .utf8)
+          .replacingOccurrences(of: runs[run - 1].record.runID, with: "RUN")
+      }
+      #expect(texts[0] == texts[1], "\(output.path) differs but for the run id")
+    }
     #expect(first.map(\.rows) == second.map(\.rows))
     #expect(
       runs[0].record.inputs.map(\.untimed) == runs[1].record.inputs.map(\.untimed),

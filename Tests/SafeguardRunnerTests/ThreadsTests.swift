@@ -27,10 +27,10 @@ import Testing
     let two = try #require(runs[2]).record
     #expect(one.outputs.contains { $0.path.hasPrefix("quarantine/") }, "rows were quarantined")
     #expect(one.outputs.map(\.path).sorted() == two.outputs.map(\.path).sorted())
-    // Byte for byte, but for the run id an export's metadata.json names.
+    // Byte for byte, but for the run id an export's metadata.json and the report name.
     func bytes(_ threads: Int, _ path: String, runID: String) throws -> Data {
       let data = try Data(contentsOf: URL(fileURLWithPath: outputs + "/\(threads)/" + path))
-      guard path.hasSuffix("metadata.json") else { return data }
+      guard path.hasSuffix("metadata.json") || path.hasSuffix(".html") else { return data }
       return Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: runID, with: "RUN").utf8)
     }
     for output in one.outputs {

@@ -1,30 +1,95 @@
 import SafeguardCore
 
 /// Formats batches as CSV bytes: RFC 4180 quoting where needed, ISO dates, `true`/`false`,
-/// empty for null.
+/// empty for null; the columns a `PublishedLayout` publishes, in its order, with the
+/// disclosure symbol in a released area table's suppressed cells.
 ///
-/// Works a column at a time: each column's fields are formatted into one buffer with a
-/// single type test, then rows are assembled by copying the fields in order. Formatting a row
-/// at a time switched on every cell's column type and made a String per number or date,
-/// and was a tenth of the neglect overlay's CPU. Large batches are formatted in pieces on
-/// several threads and joined in row order, so the bytes never depend on the thread count.
+/// Works a column at a time (`CSVFieldText`): each column's fields are formatted into one
+/// buffer with a single type test, then rows are assembled by copying the fields in order.
+/// Formatting a row at a time switched on every cell's column type and made a String per number
+/// or date, and was a tenth of the neglect overlay's CPU. Large batches are formatted in pieces
+/// on several threads and joined in row order, so the bytes never depend on the thread count.
 struct CSVRowWriter: Sendable {
   /// Rows below which a batch is formatted on the calling thread.
   static let rowsPerPiece = 16_384
 
-  func header(_ schema: Schema) -> [UInt8] {
-    Array(CSVText.line(schema.names).utf8)
+  /// A batch's published columns: its own columns in the layout's order, the columns the
+  /// layout adds (area names, `unsuppressed`) made as text columns, and for each column the
+  /// rows whose cell is suppressed (nil when none is).
+  struct Published: Sendable {
+    var columns: [Column]
+    var hidden: [[Bool]?]
+    var symbol: [UInt8]
+    var count: Int
   }
 
-  /// The CSV text of every row of a batch, formatted on up to `threads` threads.
-  func rows(_ batch: Batch, threads: Int = 1) async -> [UInt8] {
-    let pieces = min(max(threads, 1), (batch.count + Self.rowsPerPiece - 1) / Self.rowsPerPiece)
-    guard pieces > 1 else { return rows(batch, in: 0..<batch.count) }
-    let size = (batch.count + pieces - 1) / pieces
+  func header(_ layout: PublishedLayout) -> [UInt8] {
+    Array(CSVText.line(layout.names).utf8)
+  }
+
+  /// Prepares a batch for `rows`, counting it into `facts`. For a record stream this only
+  /// picks columns; the marker is read, and names looked up, only for area tables.
+  static func publish(
+    _ batch: Batch, layout: PublishedLayout, areaNames: [String: String], facts: inout FileFacts
+  ) throws(RunError) -> Published {
+    var suppressed: [Set<Int>]?
+    if layout.suppresses {
+      var sets: [Set<Int>] = []
+      sets.reserveCapacity(batch.count)
+      for row in 0..<batch.count { sets.append(try layout.suppressed(batch, row: row)) }
+      suppressed = sets
+    }
+    facts.add(batch, layout: layout, suppressed: suppressed)
+    var hiddenBy: [Int: [Bool]] = [:]
+    for (row, fields) in (suppressed ?? []).enumerated() {
+      for position in fields {
+        hiddenBy[position, default: [Bool](repeating: false, count: batch.count)][row] = true
+      }
+    }
+    var published = Published(
+      columns: [], hidden: [], symbol: Array((layout.disclosure?.symbol ?? "").utf8), count: batch.count)
+    for column in layout.columns {
+      switch column.source {
+      case .field(let position):
+        published.columns.append(batch.columns[position])
+        published.hidden.append(hiddenBy[position])
+      case .areaName(let geography):
+        var names = StringColumn()
+        var present: [Bool] = []
+        for row in 0..<batch.count {
+          if case .string(let code) = batch.columns[geography].value(at: row), let name = areaNames[code] {
+            names.append(name)
+            present.append(true)
+          } else {
+            if case .string(let code) = batch.columns[geography].value(at: row) {
+              facts.areasWithoutName.insert(code)
+            }
+            names.appendEmpty()
+            present.append(false)
+          }
+        }
+        published.columns.append(Column(values: .string(names), present: present))
+        published.hidden.append(nil)
+      case .unsuppressed:
+        let text = StringColumn([String](repeating: "unsuppressed", count: batch.count))
+        published.columns.append(
+          Column(values: .string(text), present: [Bool](repeating: true, count: batch.count)))
+        published.hidden.append(nil)
+      }
+    }
+    return published
+  }
+
+  /// The CSV text of every row, formatted on up to `threads` threads.
+  func rows(_ published: Published, threads: Int = 1) async -> [UInt8] {
+    let count = published.count
+    let pieces = min(max(threads, 1), (count + Self.rowsPerPiece - 1) / Self.rowsPerPiece)
+    guard pieces > 1 else { return rows(published, in: 0..<count) }
+    let size = (count + pieces - 1) / pieces
     let parts = await withTaskGroup(of: (Int, [UInt8]).self) { group in
       for piece in 0..<pieces {
-        let range = (piece * size)..<min(batch.count, (piece + 1) * size)
-        group.addTask { (piece, self.rows(batch, in: range)) }
+        let range = (piece * size)..<min(count, (piece + 1) * size)
+        group.addTask { (piece, self.rows(published, in: range)) }
       }
       var parts = [[UInt8]](repeating: [], count: pieces)
       for await (piece, bytes) in group { parts[piece] = bytes }
@@ -36,154 +101,13 @@ struct CSVRowWriter: Sendable {
     return joined
   }
 
-  /// The CSV text of a range of a batch's rows.
-  func rows(_ batch: Batch, in range: Range<Int>) -> [UInt8] {
+  /// The CSV text of a range of rows.
+  func rows(_ published: Published, in range: Range<Int>) -> [UInt8] {
     guard !range.isEmpty else { return [] }
-    var fields = CSVFieldText(rows: range.count, columns: batch.columns.count)
-    for column in batch.columns { fields.append(column, rows: range) }
+    var fields = CSVFieldText(rows: range.count, columns: published.columns.count)
+    for (column, hidden) in zip(published.columns, published.hidden) {
+      fields.append(column, rows: range, hidden: hidden, symbol: published.symbol)
+    }
     return fields.joinedRows()
-  }
-}
-
-/// The fields of a range of rows formatted as CSV text into one buffer, a column at a time:
-/// field i (column-major) is `bytes[ends[i - 1]..<ends[i]]`, empty for null.
-struct CSVFieldText {
-  private var bytes: [UInt8] = []
-  private var ends: [Int] = []
-  private let rowCount: Int
-  private let columnCount: Int
-
-  init(rows: Int, columns: Int) {
-    rowCount = rows
-    columnCount = columns
-    ends.reserveCapacity(rows * columns)
-  }
-
-  /// The rows as CSV lines: each row's fields in column order, separated by commas.
-  func joinedRows() -> [UInt8] {
-    var joined = [UInt8](repeating: 0, count: bytes.count + rowCount * columnCount)
-    joined.withUnsafeMutableBufferPointer { out in
-      bytes.withUnsafeBufferPointer { text in
-        ends.withUnsafeBufferPointer { ends in
-          var at = 0
-          for row in 0..<rowCount {
-            for column in 0..<columnCount {
-              let field = column * rowCount + row
-              let start = field == 0 ? 0 : ends[field - 1]
-              let length = ends[field] - start
-              if length > 0 {
-                UnsafeMutableRawPointer(out.baseAddress! + at).copyMemory(
-                  from: text.baseAddress! + start, byteCount: length)
-                at += length
-              }
-              out[at] = column == columnCount - 1 ? 10 : UInt8(ascii: ",")
-              at += 1
-            }
-          }
-        }
-      }
-    }
-    return joined
-  }
-
-  /// Formats one column's fields for `rows` after the columns already appended.
-  mutating func append(_ column: Column, rows: Range<Int>) {
-    switch column.values {
-    case .string(let strings):
-      bytes.reserveCapacity(
-        bytes.count + Int(strings.ends[rows.upperBound - 1]) - strings.range(at: rows.lowerBound).lowerBound)
-      strings.bytes.withUnsafeBufferPointer { all in
-        for row in rows {
-          if column.present[row] { appendField(UnsafeBufferPointer(rebasing: all[strings.range(at: row)])) }
-          ends.append(bytes.count)
-        }
-      }
-    case .integer(let values):
-      for row in rows {
-        if column.present[row] { appendInteger(values[row]) }
-        ends.append(bytes.count)
-      }
-    case .decimal(let values):
-      for row in rows {
-        if column.present[row] { bytes.append(contentsOf: String(values[row]).utf8) }
-        ends.append(bytes.count)
-      }
-    case .date(let values):
-      for row in rows {
-        if column.present[row] { appendDate(values[row]) }
-        ends.append(bytes.count)
-      }
-    case .boolean(let values):
-      for row in rows {
-        if column.present[row] { bytes.append(contentsOf: values[row] ? Self.trueText : Self.falseText) }
-        ends.append(bytes.count)
-      }
-    case .code(let values, let list):
-      let codes = list.codes.map { code in
-        var text = CSVFieldText(rows: 1, columns: 1)
-        var code = code
-        code.withUTF8 { text.appendField($0) }
-        return text.bytes
-      }
-      for row in rows {
-        if column.present[row] { bytes.append(contentsOf: codes[Int(values[row])]) }
-        ends.append(bytes.count)
-      }
-    }
-  }
-
-  private static let trueText = Array("true".utf8)
-  private static let falseText = Array("false".utf8)
-
-  private mutating func appendField(_ field: UnsafeBufferPointer<UInt8>) {
-    let needsQuotes =
-      field.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
-      || field.first == UInt8(ascii: " ") || field.last == UInt8(ascii: " ")
-    guard needsQuotes else {
-      bytes.append(contentsOf: field)
-      return
-    }
-    bytes.append(UInt8(ascii: "\""))
-    for byte in field {
-      if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-      bytes.append(byte)
-    }
-    bytes.append(UInt8(ascii: "\""))
-  }
-
-  /// Decimal digits of an integer, without making a String.
-  private mutating func appendInteger(_ value: Int64) {
-    if value < 0 { bytes.append(UInt8(ascii: "-")) }
-    var magnitude = value.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, filled from the end
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { scratch in
-      repeat {
-        count += 1
-        scratch[24 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-        magnitude /= 10
-      } while magnitude > 0
-      bytes.append(contentsOf: scratch[(24 - count)...])
-    }
-  }
-
-  /// yyyy-MM-dd; years outside 0...9999 as CivilDate writes them.
-  private mutating func appendDate(_ days: Int32) {
-    let (year, month, day) = CivilDate.components(days)
-    guard (0...9999).contains(year) else {
-      bytes.append(contentsOf: CivilDate.iso(days).utf8)
-      return
-    }
-    let zero = UInt8(ascii: "0")
-    bytes.append(zero + UInt8(year / 1000))
-    bytes.append(zero + UInt8(year / 100 % 10))
-    bytes.append(zero + UInt8(year / 10 % 10))
-    bytes.append(zero + UInt8(year % 10))
-    bytes.append(UInt8(ascii: "-"))
-    bytes.append(zero + UInt8(month / 10))
-    bytes.append(zero + UInt8(month % 10))
-    bytes.append(UInt8(ascii: "-"))
-    bytes.append(zero + UInt8(day / 10))
-    bytes.append(zero + UInt8(day % 10))
   }
 }

@@ -3,10 +3,18 @@ import SafeguardCore
 import Synchronization
 
 /// `export-csv`: writes each selected stream to `<folder>/<stream>.csv` in the run's output
-/// folder and passes every batch on unchanged, so exports can sit anywhere in a pipeline.
+/// folder, with `<stream>.metadata.json` beside it (docs/exports.md), and passes every batch on
+/// unchanged, so exports can sit anywhere in a pipeline.
 ///
 ///     - uses: export-csv
-///       with: { folder: extracts, streams: [police_da, cp_plans] }
+///       with:
+///         folder: published
+///         streams: [hotspots]
+///         area_names: { reference: areas, code: LSOA21CD, name: LSOA21NM }
+///         columns: { hotspots: [measure, { area_code: LSOA21CD }, area_name, count, rate_per_1000] }
+///
+/// A released area table's suppressed cells are written as its profile's symbol, and its
+/// disclosure marker field is never written (`PublishedLayout`).
 public final class ExportCSV: Stage {
   public static let name = "export-csv"
   public static let summary = "write streams as CSV files (one per stream) and pass them on"
@@ -14,9 +22,14 @@ public final class ExportCSV: Stage {
   private let selection: StreamSelection
   private let folder: String
   private let label: String
+  private let choices: ColumnChoices
+  private let areaNames: AreaNames?
   private struct State {
     var schemas = StreamSchemas()
+    var layouts: [String: PublishedLayout] = [:]
     var files: [String: OutputFile] = [:]
+    var facts: [String: FileFacts] = [:]
+    var names: [String: String] = [:]
   }
   private let state = Mutex(State())
 
@@ -25,6 +38,8 @@ public final class ExportCSV: Stage {
     selection = StreamSelection(reader: &reader)
     folder = reader.string("folder", default: "csv")
     label = spec.label
+    choices = ColumnChoices(reader: &reader, stage: spec.label)
+    areaNames = AreaNames(reader: &reader, spec: spec, diagnostics: &diagnostics)
     if folder.hasPrefix("/") || folder.split(separator: "/").contains("..") {
       reader.error(
         "'folder' of stage '\(spec.label)' must be a path inside the output folder",
@@ -33,22 +48,40 @@ public final class ExportCSV: Stage {
     reader.finish(into: &diagnostics)
   }
 
+  public var referenceColumns: [ReferenceColumn] { areaNames?.referenceColumns(stage: label) ?? [] }
+
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
     selection.check(streams, stage: label, diagnostics: &diagnostics)
+    choices.check(
+      streams, exported: selection.contains,
+      extra: { [areaNames] in $0.areaTable != nil && areaNames != nil ? [AreaNames.column] : [] },
+      stage: label,
+      diagnostics: &diagnostics)
     return streams
   }
 
   public func start(context: StageContext) async throws {
-    state.withLock { $0 = State(schemas: context.streams) }
+    let names = try areaNames?.load(context.run.reference) ?? [:]
+    state.withLock { $0 = State(schemas: context.streams, names: names) }
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
     guard selection.contains(batch.stream) else { return [batch] }
+    let published = try state.withLock { state throws(RunError) in
+      _ = try self.file(for: batch.stream, schema: batch.schema, state: &state, context: context)
+      let layout = state.layouts[batch.stream]!
+      guard layout.schema.names == batch.schema.names else {
+        throw RunError("stage '\(label)': the fields of stream '\(batch.stream)' changed between batches")
+      }
+      var facts = state.facts[batch.stream] ?? FileFacts()
+      defer { state.facts[batch.stream] = facts }
+      return try CSVRowWriter.publish(batch, layout: layout, areaNames: state.names, facts: &facts)
+    }
     // Formatted outside the lock, on the run's threads; batches arrive one at a time, so the
     // file still gets them in order.
-    let text = await CSVRowWriter().rows(batch, threads: context.threads)
+    let text = await CSVRowWriter().rows(published, threads: context.threads)
     try state.withLock { state throws(RunError) in
-      let file = try self.file(for: batch.stream, schema: batch.schema, state: &state, context: context)
+      let file = state.files[batch.stream]!
       try file.write(bytes: text)
       file.rows! += batch.count
     }
@@ -62,25 +95,36 @@ public final class ExportCSV: Stage {
       for name in state.schemas.names where selection.contains(name) && state.files[name] == nil {
         _ = try file(for: name, schema: state.schemas[name]!, state: &state, context: context)
       }
-      for name in state.files.keys.sorted() { try state.files[name]!.close() }
+      for name in state.files.keys.sorted() {
+        try state.files[name]!.close()
+        var metadata = ExportMetadata.table(
+          file: "\(name).csv", format: "csv", layout: state.layouts[name]!,
+          facts: state.facts[name] ?? FileFacts(),
+          context: context)
+        metadata["k_anonymity"] = ReleaseMetadata.file(name, releases: context.run.releases)
+        try ExportMetadata.write(metadata, beside: "\(folder)/\(name).csv", context: context)
+      }
       state.files = [:]
-      try writeMetadata(schemas: state.schemas, context: context)
+      try writeFolderMetadata(state: state, context: context)
     }
     return []
   }
 
-  /// `<folder>/metadata.json`: the run, the key fingerprint (never the key) so outputs can be
-  /// shown to come from one key, each file's fields and types — a data dictionary — and what
-  /// a `k-anonymity` stage guarantees for each file and for the files joined.
-  private func writeMetadata(schemas: StreamSchemas, context: StageContext) throws(RunError) {
+  /// `<folder>/metadata.json`: the folder's files together: the run, the key fingerprint (never
+  /// the key) so outputs can be shown to come from one key, each file's published columns and
+  /// types, and what a `k-anonymity` stage guarantees for each file and for the files joined.
+  private func writeFolderMetadata(state: State, context: StageContext) throws(RunError) {
     var files: [[String: Any]] = []
-    for name in schemas.names where selection.contains(name) {
-      let fields = schemas[name]!.fields.map { field -> [String: Any] in
-        var entry: [String: Any] = ["name": field.name, "type": field.type.description]
-        if case .code(let list) = field.type { entry["codes"] = list.codes }
+    for name in state.schemas.names where selection.contains(name) {
+      let fields = state.layouts[name]!.columns.map { column -> [String: Any] in
+        var entry: [String: Any] = ["name": column.name, "type": column.type.description]
+        if case .code(let list) = column.type { entry["codes"] = list.codes }
         return entry
       }
-      var file: [String: Any] = ["stream": name, "file": "\(name).csv", "fields": fields]
+      var file: [String: Any] = [
+        "stream": name, "file": "\(name).csv", "fields": fields,
+        "metadata": (ExportMetadata.path(beside: "\(name).csv") as NSString).lastPathComponent,
+      ]
       file["k_anonymity"] = ReleaseMetadata.file(name, releases: context.run.releases)
       files.append(file)
     }
@@ -106,7 +150,11 @@ public final class ExportCSV: Stage {
     if let file = state.files[stream] { return file }
     let file = try context.run.output.create("\(folder)/\(stream).csv")
     file.rows = 0
-    try file.write(bytes: CSVRowWriter().header(schema))
+    // The first batch's schema (the planned one for a stream without records) decides the
+    // columns: it carries the table's disclosure as the stage before set it.
+    state.layouts[stream] = PublishedLayout(
+      stream: stream, schema: schema, choices: choices.streams[stream], areaNames: areaNames)
+    try file.write(bytes: CSVRowWriter().header(state.layouts[stream]!))
     state.files[stream] = file
     return file
   }

@@ -8,16 +8,8 @@ import SafeguardSpatial
 /// same `TableDisclosure` and a marker field naming, per row, the measures left empty because
 /// a cell they add up was suppressed.
 enum HotspotOutput {
-  static func schema(disclosure: TableDisclosure?) -> Schema {
-    var schema = baseSchema
-    if let disclosure { schema = schema.appending(Field(disclosure.markerField, .string)) }
-    schema.areaTable = AreaTableShape(
-      geography: "area_code", dimensions: ["measure", "area_code"], measures: ["count", "population"],
-      disclosure: disclosure)
-    return schema
-  }
-
-  private static let baseSchema: Schema = {
+  /// The columns and their types, without meanings (`schema(_:disclosure:)` adds them).
+  static let fields: [Field] = {
     var fields = [Field("measure", .string)]
     for name in HotspotTable.columns {
       switch name {
@@ -26,8 +18,60 @@ enum HotspotOutput {
       default: fields.append(Field(name, .decimal))
       }
     }
-    return Schema(fields)
+    return fields
   }()
+
+  /// The output stream's schema: an area table (one row per measure and area) whose fields
+  /// say what they hold, including which rows of the source table were added up, so that a
+  /// published file's data dictionary needs nothing else (docs/hotspots.md, "How to read each
+  /// column").
+  static func schema(_ options: HotspotOptions, disclosure: TableDisclosure?) -> Schema {
+    let selection = Dictionary(
+      options.filter.conditions.map { ($0.field, $0.values.map(\.description)) },
+      uniquingKeysWith: { first, _ in first })
+    let chosen = selection.keys.sorted().map { "\($0) \(selection[$0]!.joined(separator: " or "))" }
+    let rows =
+      "rows of '\(options.stream)'" + (chosen.isEmpty ? "" : " with \(chosen.joined(separator: " and "))")
+      + (options.sumOver.isEmpty ? "" : ", added up over \(options.sumOver.joined(separator: " and "))")
+    let denominator: String
+    switch options.denominator {
+    case .column(let name): denominator = "'\(name)' of the same rows"
+    case .reference(let table, _, let column):
+      denominator = "column '\(column)' of reference table '\(table)'"
+    }
+    let meanings = [
+      "measure": "the measure of '\(options.stream)' the row maps (one row per measure and area)",
+      "area_code": "the area's code, as the spatial weights name it",
+      "count": "the measure's count in the area (children, for the overlay's tables): \(rows)",
+      "population": "the denominator in the area (the children at risk): \(denominator)",
+      "rate_per_1000": "crude rate: count / population × 1,000",
+      "rate_low":
+        "lower limit of the rate's 95% confidence interval (exact Poisson below 10, Byar's method from 10)",
+      "rate_high":
+        "upper limit of the rate's 95% confidence interval (exact Poisson below 10, Byar's method from 10)",
+      "eb_rate_per_1000":
+        "empirical Bayes rate per 1,000: the rate pulled towards the overall rate, the more so the smaller the area",
+      "funnel_flag":
+        "the area against the overall rate on a funnel plot: high_99.8, high_95, not_significant, low_95 or low_99.8",
+      "gi_star_z":
+        "Getis-Ord Gi* z-score of the rate (the area with its neighbours); above 1.96 is high for the map",
+      "gi_star_p": "Gi* one-sided pseudo p-value from conditional permutations",
+      "lisa_i": "local Moran's I of the rate: positive when like its neighbours, negative when unlike them",
+      "lisa_z": "local Moran's I as a z-score against its permutations",
+      "lisa_p": "local Moran's I one-sided pseudo p-value from conditional permutations",
+      "lisa_quadrant": "HH, LH, LL or HL: the area's rate and its neighbours' average against the mean",
+      "hotspot_class":
+        "hot_spot, cold_spot, high_low, low_high or not_significant (permutation p below 0.05); empty for islands and areas without a rate",
+    ]
+    var schema = Schema(fields.map { Field($0.name, $0.type, meaning: meanings[$0.name]) })
+    if let disclosure { schema = schema.appending(Field(disclosure.markerField, .string)) }
+    // Only the two counts are measures for disclosure control: every other figure is made from
+    // them and is left empty wherever either was suppressed.
+    schema.areaTable = AreaTableShape(
+      geography: "area_code", dimensions: ["measure", "area_code"], measures: ["count", "population"],
+      disclosure: disclosure, selection: selection)
+    return schema
+  }
 
   /// Appends one measure's table to the column builders (in `schema` order); `suppressed`
   /// (with a disclosure) says per area whether its count and its population were suppressed.
@@ -72,10 +116,10 @@ enum HotspotOutput {
     }
   }
 
-  static func batch(stream: String, disclosure: TableDisclosure?, builders: [ColumnBuilder]) -> Batch {
+  static func batch(stream: String, schema: Schema, builders: [ColumnBuilder]) -> Batch {
     let rows = builders.first?.count ?? 0
     return Batch(
-      stream: stream, schema: schema(disclosure: disclosure), columns: builders.map { $0.build() },
+      stream: stream, schema: schema, columns: builders.map { $0.build() },
       origins: [RowOrigin](repeating: RowOrigin(file: -1, line: 0), count: rows))
   }
 }

@@ -74,7 +74,7 @@ public final class HotspotStage: Stage {
       diagnostics.error(
         "\(context) makes stream '\(options.output)', which already exists", at: options.location)
     }
-    out[options.output] = HotspotOutput.schema(disclosure: streams[options.stream]?.areaTable?.disclosure)
+    out[options.output] = HotspotOutput.schema(options, disclosure: streams[options.stream]?.areaTable?.disclosure)
     guard let schema = streams[options.stream] else {
       let hint = nearest(to: options.stream, in: streams.names).map { " (did you mean '\($0)'?)" } ?? ""
       diagnostics.error(
@@ -207,7 +207,8 @@ public final class HotspotStage: Stage {
     let populationSuppressed = populations.enumerated().map {
       present[$0] && $1 == nil && denominatorColumn != nil
     }
-    var builders = HotspotOutput.schema(disclosure: disclosure).fields.map { ColumnBuilder(type: $0.type) }
+    let schema = HotspotOutput.schema(options, disclosure: disclosure)
+    var builders = schema.fields.map { ColumnBuilder(type: $0.type) }
     // Permutations run in chunks of areas on the run's threads; the seeded per-area streams
     // make the table the same for any number.
     var analysis = options.analysis
@@ -233,7 +234,7 @@ public final class HotspotStage: Stage {
     context.count("areas_absent_from_table", absent)
     context.count("rows_added", totals.rows)
     if totals.withoutArea > 0 { context.count("rows_without_area", totals.withoutArea) }
-    return [HotspotOutput.batch(stream: options.output, disclosure: disclosure, builders: builders)]
+    return [HotspotOutput.batch(stream: options.output, schema: schema, builders: builders)]
   }
 
   static func lookup(_ table: ReferenceTable, from: String, to: String) throws(RunError) -> [String: String] {

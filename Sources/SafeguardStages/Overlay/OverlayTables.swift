@@ -8,6 +8,9 @@ struct OverlayTables: Sendable {
   let measureColumns: [(stream: String, names: [String])]
   /// Each measure with a `by:` field and the columns of its codes.
   let measureBreakdowns: [(total: String, parts: [String])]
+  /// What each column of the area table holds, for the data dictionary of its exports.
+  private(set) var areaMeanings: [String: String] = [:]
+  private(set) var childMeanings: [String: String] = [:]
 
   init(options: OverlayOptions, schemas: StreamSchemas) {
     self.options = options
@@ -20,6 +23,9 @@ struct OverlayTables: Sendable {
         .dropFirst()
       return parts.isEmpty ? nil : (measure.name, Array(parts))
     }
+    let meanings = OverlayMeanings(options: options, schemas: schemas)
+    areaMeanings = meanings.areaColumns(self)
+    childMeanings = meanings.childColumns(self)
   }
 
   // MARK: Schemas
@@ -62,7 +68,7 @@ struct OverlayTables: Sendable {
     }
     if !options.score.isEmpty { fields.append(Field("score", .decimal)) }
     fields += measureColumns.flatMap(\.names).map { Field($0, .integer) }
-    return Schema(fields)
+    return Schema(fields.map { Field($0.name, $0.type, meaning: childMeanings[$0.name]) })
   }
 
   /// The child table's columns the indicators hook sees, in order: all but the pseudonym, the
@@ -102,7 +108,7 @@ struct OverlayTables: Sendable {
     }
     if !options.score.isEmpty { fields.append(Field("score_total", .decimal)) }
     fields += measureColumns.flatMap(\.names).map { Field($0, .integer) }
-    var schema = Schema(fields)
+    var schema = Schema(fields.map { Field($0.name, $0.type, meaning: areaMeanings[$0.name]) })
     schema.areaTable = AreaTableShape(
       geography: "lsoa", dimensions: ["period_start", "period_end", "lsoa", "age_band"],
       measures: Array(schema.names.dropFirst(4)), relations: areaRelations)
