@@ -5,7 +5,8 @@ import SafeguardCore
 struct StreamSelection: Sendable {
   private let names: Set<String>?
   private let written: [String]
-  private let location: SourceLocation?
+  /// Where the option was written; nil when it was not.
+  let location: SourceLocation?
 
   init(reader: inout ConfigReader) {
     location = reader.node("streams")?.location

@@ -125,6 +125,8 @@ import Testing
             domestic_abuse: { stream: police_da, date: incident_date, adults: [victim_id] }
           indicators: { flagged: boolean }
           score: { domestic_abuse: 1, flagged: 1 }
+      - uses: disclose
+        with: { profile: off }
       - uses: export-csv
         with: { streams: [overlay_children, overlay_areas] }
     outputs: { dir: \(folder)/out }

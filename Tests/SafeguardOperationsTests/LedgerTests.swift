@@ -28,7 +28,7 @@ import Testing
       // run-summary.json (the record) keeps times to the second.
       #expect(abs(try #require(file.modified).timeIntervalSince(modified)) < 1)
     }
-    #expect(record.outputs.map(\.path) == ["csv/rows.csv", "csv/metadata.json"])
+    #expect(record.outputs.map(\.path) == ["csv/rows.csv", "csv/rows.metadata.json", "csv/metadata.json"])
     for output in record.outputs {
       #expect(output.sha256 == (try OperationsFixture.sha256sum(fixture.folder + "/out/a/" + output.path)))
       let produced = try fixture.ledger.produced(sha256: output.sha256)
@@ -122,6 +122,6 @@ import Testing
     let settled = try LedgerRecovery.recover(
       ledger: fixture.ledger, state: fixture.state, logger: fixture.logger)
     #expect(settled.map(\.status) == [.succeeded])
-    #expect(try fixture.ledger.record(id: id + "x")?.outputs.count == 2)
+    #expect(try fixture.ledger.record(id: id + "x")?.outputs.count == 3)
   }
 }

@@ -48,6 +48,8 @@ extension PostgresServerTests {
       let pipeline = try Pipeline(definition: fixture.load(yaml, environment: environment))
       var options = RunOptions(outputDirectory: fixture.folder + "/out-\(UUID().uuidString)", batchSize: 3)
       options.logger = lines.logger
+      // A failed run's summary is kept outside its (unpublished) output folder.
+      options.keepUnsuccessful = fixture.folder + "/kept"
       let runner = PipelineRunner(pipeline: pipeline, options: options)
       return await Task { await runner.run() }.value
     }

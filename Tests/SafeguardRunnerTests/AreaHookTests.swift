@@ -39,6 +39,8 @@ import Testing
           denominator: children
           weights: { reference: neighbours }
           permutations: 99
+      - uses: disclose
+        with: { profile: off }
       - uses: export-csv
         with: { folder: tables, streams: [hotspots] }
     """

@@ -47,7 +47,7 @@ struct AreaTableRows: Sendable {
   mutating func addTotals(_ totals: [String]) {
     for name in totals {
       guard let d = dimensionFields.firstIndex(where: { $0.name == name }) else { continue }
-      dimensionFields[d] = Field(name, .string)
+      dimensionFields[d] = Self.totalled(dimensionFields[d])
       let groups = groupRows { row in
         (0..<dimensionFields.count).map { $0 == d ? .null : dimensions[$0][row] }
       }
@@ -85,7 +85,7 @@ struct AreaTableRows: Sendable {
     out.stream = stream
     out.shape.geography = level
     out.shape.dimensions[out.shape.dimensions.firstIndex(of: shape.geography)!] = level
-    out.dimensionFields[g] = Field(level, .string)
+    out.dimensionFields[g] = Self.coarser(level, than: dimensionFields[g])
     out.dimensions = dimensionFields.map { _ in [] }
     out.measures = measureFields.map { _ in [] }
     for rows in groups {
@@ -173,17 +173,30 @@ struct AreaTableRows: Sendable {
     var shape = shape
     var dimensionFields = shape.dimensions.compactMap { schema[$0] }
     if let level, let g = dimensionFields.firstIndex(where: { $0.name == shape.geography }) {
-      dimensionFields[g] = Field(level, .string)
+      dimensionFields[g] = Self.coarser(level, than: dimensionFields[g])
       shape.dimensions[shape.dimensions.firstIndex(of: shape.geography)!] = level
       shape.geography = level
     }
     // A totalled dimension holds `total` too: text.
-    dimensionFields = dimensionFields.map { totals.contains($0.name) ? Field($0.name, .string) : $0 }
+    dimensionFields = dimensionFields.map { totals.contains($0.name) ? Self.totalled($0) : $0 }
     shape.totals = totals
     shape.disclosure = disclosure
     var out = Schema(
       dimensionFields + shape.measures.compactMap { schema[$0] } + [Field(disclosure.markerField, .string)])
     out.areaTable = shape
     return out
+  }
+
+  /// A dimension that gained total rows: text, its meaning saying what `total` stands for.
+  static func totalled(_ field: Field) -> Field {
+    let meaning = field.meaning ?? "the row's \(field.name)"
+    return Field(
+      field.name, .string,
+      meaning: meaning + "; '\(AreaTableShape.totalCode)' in the rows adding up all the others")
+  }
+
+  /// The area field of a table made at a coarser level, for the data dictionary.
+  static func coarser(_ level: String, than area: Field) -> Field {
+    Field(level, .string, meaning: "the code of the \(level) holding the areas ('\(area.name)') whose rows it adds up")
   }
 }

@@ -42,6 +42,28 @@ public final class Disclose: Stage {
     streams.names.filter { streams[$0]?.areaTable != nil && options.streams.contains($0) }
   }
 
+  /// The columns of an area table that are neither dimensions nor measures: figures computed
+  /// from its counts (rates, spatial statistics).
+  private static func computed(_ schema: Schema) -> [String] {
+    let shape = schema.areaTable!
+    let known = Set(shape.dimensions + shape.measures)
+    return schema.names.filter { !known.contains($0) }
+  }
+
+  /// With profile `off` nothing is suppressed, so a table with computed columns (the hotspot
+  /// stage's of an unprotected table) can be released as it is: stamped as published
+  /// unsuppressed, its batches passed on unchanged.
+  private func releasedAsItIs(_ schema: Schema) -> Bool {
+    options.profile.isOff && !Self.computed(schema).isEmpty
+  }
+
+  /// A table released as it is, stamped with the profile.
+  private func stamped(_ schema: Schema) -> Schema {
+    var schema = schema
+    schema.areaTable!.disclosure = disclosure
+    return schema
+  }
+
   /// The coarser tables made from a table: their stream names and levels.
   private func derived(from stream: String) -> [(stream: String, level: String)] {
     (options.geography?.levels ?? []).map { ("\(stream)_\($0.name)", $0.name) }
@@ -70,15 +92,24 @@ public final class Disclose: Stage {
           "\(context): '\(name)' was already protected (profile \(disclosure.profile)); one disclose stage "
             + "protects every table of a release together", at: options.location)
       }
+      if releasedAsItIs(schema) {
+        if !options.totals.isEmpty || options.geography != nil {
+          diagnostics.error(
+            "\(context): '\(name)' has columns computed from its counts, which cannot be added up into "
+              + "'totals' or a coarser 'geography'", at: options.location)
+        }
+        out[name] = stamped(schema)
+        continue
+      }
       // Every column must be a dimension or a measure: a column computed from the counts (a
       // rate, a spatial statistic) cannot be protected cell by cell.
-      let known = Set(shape.dimensions + shape.measures)
-      let others = schema.names.filter { !known.contains($0) }
+      let others = Self.computed(schema)
       if !others.isEmpty {
         diagnostics.error(
           "\(context): '\(name)' has columns computed from its counts (\(others.prefix(4).joined(separator: ", ")))"
             + " that cannot be protected cell by cell; compute them after this stage, from the published "
-            + "figures (put the hotspot stage after disclose)", at: options.location)
+            + "figures (put the hotspot stage after disclose), or release it with 'profile: off'",
+        at: options.location)
       }
       for measure in shape.measures where ![.integer, .decimal].contains(schema[measure]?.type) {
         diagnostics.error(
@@ -120,7 +151,8 @@ public final class Disclose: Stage {
 
   public func start(context: StageContext) async throws {
     let fresh = Dictionary(
-      uniqueKeysWithValues: protected(context.streams).map { name in
+      uniqueKeysWithValues: protected(context.streams).filter { !releasedAsItIs(context.streams[$0]!) }.map {
+        name in
         let schema = context.streams[name]!
         return (name, AreaTableRows(stream: name, schema: schema, shape: schema.areaTable!))
       })
@@ -128,6 +160,11 @@ public final class Disclose: Stage {
   }
 
   public func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
+    if options.streams.contains(batch.stream), batch.schema.areaTable != nil, releasedAsItIs(batch.schema) {
+      var batch = batch
+      batch.schema = stamped(batch.schema)
+      return [batch]
+    }
     let taken = held.withLock { held -> Bool in
       guard held[batch.stream] != nil else { return false }
       held[batch.stream]!.add(batch)

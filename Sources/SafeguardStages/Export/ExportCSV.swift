@@ -22,6 +22,7 @@ public final class ExportCSV: Stage {
   private let selection: StreamSelection
   private let folder: String
   private let label: String
+  private let location: SourceLocation?
   private let choices: ColumnChoices
   private let areaNames: AreaNames?
   private struct State {
@@ -38,6 +39,7 @@ public final class ExportCSV: Stage {
     selection = StreamSelection(reader: &reader)
     folder = reader.string("folder", default: "csv")
     label = spec.label
+    location = spec.location
     choices = ColumnChoices(reader: &reader, stage: spec.label)
     areaNames = AreaNames(reader: &reader, spec: spec, diagnostics: &diagnostics)
     if folder.hasPrefix("/") || folder.split(separator: "/").contains("..") {
@@ -52,6 +54,10 @@ public final class ExportCSV: Stage {
 
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas {
     selection.check(streams, stage: label, diagnostics: &diagnostics)
+    for name in streams.names where selection.contains(name) {
+      ReleaseRule.check(
+        streams[name]!, stream: name, stage: label, at: selection.location ?? location, diagnostics: &diagnostics)
+    }
     choices.check(
       streams, exported: selection.contains,
       extra: { [areaNames] in $0.areaTable != nil && areaNames != nil ? [AreaNames.column] : [] },

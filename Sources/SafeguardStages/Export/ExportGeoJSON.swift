@@ -81,6 +81,7 @@ public final class ExportGeoJSON: Stage {
           "stage '\(label)' writes area tables joined to boundaries; stream '\(stream)' is not an area table "
             + "(export it with export-csv)", at: streamsLocation)
       }
+      ReleaseRule.check(schema, stream: stream, stage: label, at: streamsLocation, diagnostics: &diagnostics)
     }
     choices.check(
       schemas, exported: streams.contains,

@@ -81,6 +81,7 @@ struct ReportOptions: Sendable {
         "stage '\(stage)' reports on a hotspot table; stream '\(table)' is not an area table", at: location)
       return
     }
+    ReleaseRule.check(schema, stream: table, stage: stage, at: location, diagnostics: &diagnostics)
     let missing = Self.needed.filter { schema[$0] == nil }
     if !missing.isEmpty {
       diagnostics.error(

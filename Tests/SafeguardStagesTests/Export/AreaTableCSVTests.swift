@@ -148,14 +148,16 @@ import Testing
     #expect((disclosure["statement"] as? String)?.hasPrefix("UNSUPPRESSED") == true)
   }
 
-  @Test func aTableWithoutDisclosureIsWrittenAsItIsAndItsMetadataSaysSo() async throws {
-    let (out, _) = try await Self.run("{}", disclosure: nil)
-    let lines = try String(contentsOfFile: out + "/csv/hotspots.csv", encoding: .utf8).split(separator: "\n")
-    #expect(lines[0] == "measure,area_code,count,population,rate_per_1000,hotspot_class,suppressed")
-    #expect(lines[2] == "toxic_trio_3y,E01900002,3,250.0,,not_significant,count rate_per_1000")
-    let disclosure = try #require(
-      try F.json(out + "/csv/hotspots.metadata.json")["disclosure"] as? [String: Any])
-    #expect(disclosure["applied"] as? Bool == false)
+  /// An area table leaves only through a disclose stage: unsuppressed figures need
+  /// `profile: off`, so that every output says so.
+  @Test func aTableWithoutDisclosureIsRefusedBeforeTheRun() async throws {
+    await #expect {
+      _ = try await Self.run("{}", disclosure: nil)
+    } throws: { error in
+      "\(error)".contains(
+        "stage 'export' would publish area table 'hotspots' without disclosure control: put a 'disclose' stage "
+          + "before it")
+    }
   }
 }
 

@@ -101,7 +101,7 @@ import Testing
         spec: try F.spec("report", "{ javascript: { leaflet: /nonexistent/leaflet } }"),
         diagnostics: &diagnostics))
     var pipeline = try InMemoryPipeline(
-      [stage], inputs: StreamSchemas([("hotspots", ReportFixture.schema(disclosure: nil))]),
+      [stage], inputs: StreamSchemas([("hotspots", ReportFixture.schema(disclosure: ReleasedTableFixture.dfe))]),
       context: try F.context(folder: try F.referenceFolder()))
     await #expect {
       try await pipeline.start()
