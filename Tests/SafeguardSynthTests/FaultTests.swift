@@ -124,8 +124,8 @@ import Testing
         try JSONSerialization.jsonObject(
           with: Data(contentsOf: URL(fileURLWithPath: dir + "/truth/manifest.json"))) as? [String: Any]
       let files = manifest?["files"] as? [[String: Any]] ?? []
-      // 22 extracts and reference files, 3 truth files, README.txt, and a CIN Census return for
-      // each of the window's four collection years with truth/return_faults.csv.
+      // 17 extracts, 5 reference files, hotspots.csv, faults.csv, README.txt, and a CIN Census
+      // return for each of the window's four collection years with truth/return_faults.csv.
       #expect(files.count == 30, "every file but the manifest itself")
       for entry in files {
         let path = entry["path"] as? String ?? ""
