@@ -42,14 +42,15 @@ static inline void sg_xml_capture_faults(xmlTextReaderPtr reader, sg_xml_fault *
   xmlTextReaderSetStructuredErrorHandler(reader, sg_xml_record_fault, fault);
 }
 
-/// Options for reading a return: no network, no DTD, no entity expansion, blanks between
-/// elements dropped, line numbers past 65535 kept.
+/// Options for reading a return: no network, no DTD, no entity expansion, line numbers past
+/// 65535 kept on text nodes. Blanks between elements are kept: past line 65535 an element's
+/// own line is not stored, and the blank text before it says where it starts.
 static inline int sg_xml_options(void) {
-  return XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
-    | XML_PARSE_BIG_LINES;
+  return XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
 }
 
-/// The line of the current node's start tag (element nodes keep it as they are built).
+/// The line libxml2 keeps on the current node: for an element, the line of its start tag up to
+/// 65535 (and 65535 past it); for a text node, the line its text ends on.
 static inline long sg_xml_node_line(xmlTextReaderPtr reader) {
   xmlNodePtr node = xmlTextReaderCurrentNode(reader);
   return node == NULL ? 0 : xmlGetLineNo(node);

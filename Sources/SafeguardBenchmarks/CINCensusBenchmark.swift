@@ -4,6 +4,10 @@ import SafeguardCore
 import SafeguardIngest
 import SafeguardSynth
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// CIN Census reading throughput: a synthetic authority's returns (one per collection year,
 /// as `safeguard synth` writes them) read together by the real `cin-census` reader (libxml2's
 /// streaming reader, validation against each year's schema, repairs, merging across returns,
@@ -28,6 +32,10 @@ public struct CINCensusBenchmark: Sendable {
     public var elements: Int
     public var reader: Measurement
     public var reference: Measurement
+    /// The process's CPU time of each run, which other work on a shared machine disturbs less
+    /// than wall time.
+    public var readerCPU: Measurement
+    public var referenceCPU: Measurement
 
     public var megabytesPerSecond: Double { Double(bytes) / 1e6 / reader.median }
 
@@ -43,6 +51,9 @@ public struct CINCensusBenchmark: Sendable {
           + "(runs: \(reader.seconds.map(format).joined(separator: ", ")))",
         "  reference, libxml2's reader over every node: \(format(reference.median)) s  "
           + "\(String(format: "%.0f", megabytes / reference.median)) MB/s",
+        "  by CPU time: reader \(format(readerCPU.median)) s, \(String(format: "%.0f", megabytes / readerCPU.median)) "
+          + "MB/s; reference \(format(referenceCPU.median)) s, "
+          + "\(String(format: "%.0f", megabytes / referenceCPU.median)) MB/s",
       ].joined(separator: "\n")
     }
   }
@@ -69,7 +80,10 @@ public struct CINCensusBenchmark: Sendable {
     var diagnostics = Diagnostics()
     guard let input = CINCensusInput(spec: spec, diagnostics: &diagnostics) else { throw RunError("bad input") }
     var elements = 0
+    var cpu = CPUClock()
     let reader = try await Measurement.run("reader", repeats: repeats) {
+      cpu.start()
+      defer { cpu.stop() }
       let output = try OutputWriter(directory: scratch + "/out-" + UUID().uuidString)
       let context = RunContext(runID: "bench", logger: Logger(label: "bench"), output: output)
       var rows = 0
@@ -84,11 +98,33 @@ public struct CINCensusBenchmark: Sendable {
         throw RunError("the benchmark's reader lost rows")
       }
     }
+    let readerCPU = cpu.measurement("reader CPU")
+    cpu = CPUClock()
     var nodes = 0
     let reference = try await Measurement.run("reference", repeats: repeats) {
+      cpu.start()
+      defer { cpu.stop() }
       for file in files { nodes &+= try XMLNodeScan.nodes(path: file) }
     }
     precondition(nodes > 0)
-    return Result(files: files.count, bytes: bytes, elements: elements, reader: reader, reference: reference)
+    return Result(
+      files: files.count, bytes: bytes, elements: elements, reader: reader, reference: reference,
+      readerCPU: readerCPU, referenceCPU: cpu.measurement("reference CPU"))
   }
+}
+
+/// The process's CPU time over each of several runs.
+struct CPUClock {
+  private var started: Double = 0
+  private var seconds: [Double] = []
+
+  private static func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+  }
+
+  mutating func start() { started = Self.now() }
+  mutating func stop() { seconds.append(Self.now() - started) }
+  func measurement(_ name: String) -> Measurement { Measurement(name: name, seconds: seconds) }
 }

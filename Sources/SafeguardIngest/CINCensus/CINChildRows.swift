@@ -24,26 +24,35 @@ struct CINChildRows {
   /// from a record already read from a later one.
   let ordinal: Int32
   let file: Int32
-  private let schema: String
-  private let factorCodes: [String]
-  private let referralSources: [String]
-  private let closureReasons: [String]
+  private let factorCodes: CINCodeTable
+  private let referralSources: CINCodeTable
+  private let closureReasons: CINCodeTable
+  private static let needs = CINCodeTable(CINCensusSchema.needCodes)
+  private static let categories = CINCodeTable(
+    CINCensusSchema.categories, descriptions: CINCensusSchema.categoryDescriptions)
+  private static let upnUnknown = CINCodeTable(CINCensusSchema.upnUnknown)
+  private static let sexes = CINCodeTable(CINCensusSchema.sexes)
+  private static let ethnicities = CINCodeTable(CINCensusSchema.ethnicities)
 
   init(year: Int, ordinal: Int32, file: Int32) {
     self.year = year
     self.collectionYear = Int64(year)
     self.ordinal = ordinal
     self.file = file
-    schema = CINCensusSchema.name(of: year)
-    factorCodes = CINCensusSchema.factors(in: year)
-    referralSources = CINCensusSchema.referralSources(in: year)
-    closureReasons = CINCensusSchema.closureReasons(in: year)
+    factorCodes = CINCodeTable(
+      valid: CINCensusSchema.factors(in: year), list: CINCensusSchema.allFactors, known: CINCensusSchema.allFactors)
+    referralSources = CINCodeTable(
+      valid: CINCensusSchema.referralSources(in: year), list: CINCensusSchema.allReferralSources,
+      known: CINCensusSchema.allReferralSources)
+    closureReasons = CINCodeTable(
+      valid: CINCensusSchema.closureReasons(in: year), list: CINCensusSchema.allClosureReasons,
+      known: CINCensusSchema.allClosureReasons)
   }
 
   private func origin(_ line: Int32) -> RowOrigin { RowOrigin(file: file, line: line) }
 
   func add(_ child: CINRawChild, to out: inout [CINStreamBuilder], seen: inout CINSeenRecords) {
-    var clean = CINValueCleaner(schema: schema)
+    var clean = CINValueCleaner(year: year)
     let record = child.record
     guard let id = clean.identifier(record.values[0], .laChildID) else {
       out[CINTable.children.rawValue].quarantine(origin(record.line), reason: "LAchildID is blank or missing")
@@ -65,10 +74,10 @@ struct CINChildRows {
     let v = record.values
     let upn = clean.identifier(v[1], .upn)
     let former = clean.identifier(v[2], .formerUPN)
-    let unknown = lenient(clean.code(v[3], .upnUnknown, CINCensusSchema.upnUnknown), &clean)
+    let unknown = lenient(clean.code(v[3], .upnUnknown, Self.upnUnknown), &clean)
     let birth = lenient(clean.date(v[4], .birthDate), &clean)
     let expected = lenient(clean.date(v[5], .expectedBirthDate), &clean)
-    var sex = lenient(clean.code(v[7], .sex, CINCensusSchema.sexes), &clean)
+    var sex = lenient(clean.code(v[7], .sex, Self.sexes), &clean)
     if sex == nil, let gender = clean.text(v[6], .genderCurrent) {
       if let code = CINCensusSchema.genderCurrent[gender] {
         sex = Int32(CINCensusSchema.sexes.firstIndex(of: code)!)
@@ -77,7 +86,7 @@ struct CINChildRows {
       }
     }
     let death = lenient(clean.date(v[8], .deathDate), &clean)
-    let ethnicity = lenient(clean.code(v[9], .ethnicity, CINCensusSchema.ethnicities), &clean)
+    let ethnicity = lenient(clean.code(v[9], .ethnicity, Self.ethnicities), &clean)
     out.string(id)
     out.string(upn, check: .upn)
     out.string(former, check: .upn)
@@ -106,7 +115,7 @@ struct CINChildRows {
     _ episode: CINRawEpisode, child id: String, key: Int32, to out: inout [CINStreamBuilder],
     seen: inout CINSeenRecords
   ) {
-    var clean = CINValueCleaner(schema: schema)
+    var clean = CINValueCleaner(year: year)
     let v = episode.record.values
     guard let referral = clean.date(v[0], .referralDate).value else {
       setAside(episode, reason: "CINreferralDate is missing or not a date", in: &out)
@@ -116,10 +125,10 @@ struct CINChildRows {
     if let reason = seen.repeatReason(.episode, key: CINSeenRecords.key(child: key, date: referral), ordinal: ordinal) {
       out[episodes].merge(reason: reason)
     } else {
-      let source = lenient(clean.code(v[1], .referralSource, referralSources, known: CINCensusSchema.allReferralSources), &clean)
-      let need = lenient(clean.code(v[2], .primaryNeed, CINCensusSchema.needCodes), &clean)
+      let source = lenient(clean.code(v[1], .referralSource, referralSources), &clean)
+      let need = lenient(clean.code(v[2], .primaryNeed, Self.needs), &clean)
       let closure = clean.date(v[3], .closureDate)
-      let reason = lenient(clean.code(v[4], .closureReason, closureReasons, known: CINCensusSchema.allClosureReasons), &clean)
+      let reason = lenient(clean.code(v[4], .closureReason, closureReasons), &clean)
       let cpc = lenient(clean.date(v[5], .initialCPCDate), &clean)
       let nfa = lenient(clean.boolean(v[6], .referralNFA), &clean)
       if let end = closure.value, end < referral {
@@ -157,7 +166,7 @@ struct CINChildRows {
     _ assessment: CINRawAssessment, child id: String, key: Int32, referral: Int32, to out: inout [CINStreamBuilder],
     seen: inout CINSeenRecords
   ) {
-    var clean = CINValueCleaner(schema: schema)
+    var clean = CINValueCleaner(year: year)
     let v = assessment.record.values
     let table = CINTable.assessments.rawValue
     let line = origin(assessment.record.line)
@@ -183,14 +192,13 @@ struct CINChildRows {
     var kept: [Int32] = []
     let factors = CINTable.factors.rawValue
     for factor in assessment.factors {
-      var factorClean = CINValueCleaner(schema: schema)
-      switch factorClean.code(factor.text, .assessmentFactor, factorCodes, known: CINCensusSchema.allFactors) {
+      var factorClean = CINValueCleaner(year: year)
+      switch factorClean.code(factor.text, .assessmentFactor, factorCodes) {
       case .absent:
         out[factors].quarantine(origin(factor.line), reason: "AssessmentFactors is blank")
       case .invalid(let reason):
         out[factors].quarantine(origin(factor.line), reason: reason)
-      case .value(let index):
-        let code = Int32(CINCensusSchema.allFactors.firstIndex(of: factorCodes[Int(index)])!)
+      case .value(let code):
         if kept.contains(code) {
           out[factors].merge(reason: "written twice for one assessment")
           continue
@@ -224,7 +232,7 @@ struct CINChildRows {
     end endElement: CINElement, child id: String, key: Int32, referral: Int32, to out: inout [CINStreamBuilder],
     seen: inout CINSeenRecords
   ) {
-    var clean = CINValueCleaner(schema: schema)
+    var clean = CINValueCleaner(year: year)
     let t = table.rawValue
     let line = origin(plan.line)
     guard let start = clean.date(plan.values[0], startElement).value else {
@@ -247,10 +255,8 @@ struct CINChildRows {
     out[t].date(finish)
     if table == .cpPlans {
       let v = plan.values
-      let categories = CINCensusSchema.categories
-      let descriptions = CINCensusSchema.categoryDescriptions
-      out[t].code(lenient(clean.code(v[2], .initialCategory, categories, descriptions: descriptions), &clean))
-      out[t].code(lenient(clean.code(v[3], .latestCategory, categories, descriptions: descriptions), &clean))
+      out[t].code(lenient(clean.code(v[2], .initialCategory, Self.categories), &clean))
+      out[t].code(lenient(clean.code(v[3], .latestCategory, Self.categories), &clean))
       out[t].integer(lenient(clean.count(v[4], .previousPlans), &clean))
     }
     out[t].integer(collectionYear)
@@ -261,7 +267,7 @@ struct CINChildRows {
     section47 enquiry: CINRawRecord, child id: String, key: Int32, referral: Int32, to out: inout [CINStreamBuilder],
     seen: inout CINSeenRecords
   ) {
-    var clean = CINValueCleaner(schema: schema)
+    var clean = CINValueCleaner(year: year)
     let t = CINTable.section47.rawValue
     let line = origin(enquiry.line)
     let v = enquiry.values

@@ -14,9 +14,11 @@ struct CINReturnHeader {
 /// one child in memory at a time.
 final class CINReturnParser {
   private let xml: XMLStreamReader
-  private var text: [UInt8] = []
-  private(set) var header = CINReturnHeader()
-  private var inChildren = false
+  // Used from one thread at a time, its properties touched per node: no run-time exclusivity
+  // checks (see XMLStreamReader).
+  @exclusivity(unchecked) private var text: [UInt8] = []
+  @exclusivity(unchecked) private(set) var header = CINReturnHeader()
+  @exclusivity(unchecked) private var inChildren = false
 
   init(path: String) throws(RunError) {
     xml = try XMLStreamReader(path: path, names: CINElement.allCases.map(\.name))
@@ -116,6 +118,9 @@ final class CINReturnParser {
         let empty = xml.isEmptyElement
         if element.isContainer {
           context = open(element, line: line, empty: empty, context: context, in: &child)
+        } else if element != .assessmentFactor && element.slot(in: context) == nil {
+          // A leaf nothing keeps (Disability, CPPreviewDate): its text is read past.
+          continue
         } else if empty {
           assign(element, "", line: line, context: context, in: &child)
         } else {
@@ -146,7 +151,7 @@ final class CINReturnParser {
   }
 
   /// The line of the leaf being read (a factor's own line).
-  private var leafLine: Int32 = 0
+  @exclusivity(unchecked) private var leafLine: Int32 = 0
 
   /// Starts a record for a container element; returns the record its leaves now belong to.
   private func open(

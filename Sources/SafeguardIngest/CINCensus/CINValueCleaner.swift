@@ -1,5 +1,28 @@
 import SafeguardCore
 
+/// The codes an element may hold in one year's schema, looked up by their text: `index` gives
+/// each code's position in the stream's code list (`codes`), `known` the codes of other years
+/// (to say a code is not in this year's schema rather than no code at all), `descriptions`
+/// words some systems write in place of a code (lower case).
+struct CINCodeTable {
+  let index: [String: Int32]
+  let known: Set<String>
+  let descriptions: [String: String]
+
+  /// `valid` codes of the year, each at its position in `list` (the stream's code list).
+  init(valid: [String], list: [String], known: [String] = [], descriptions: [String: String] = [:]) {
+    var index: [String: Int32] = [:]
+    for code in valid { index[code] = Int32(list.firstIndex(of: code)!) }
+    self.index = index
+    self.known = Set(known)
+    self.descriptions = descriptions
+  }
+
+  init(_ codes: [String], descriptions: [String: String] = [:]) {
+    self.init(valid: codes, list: codes, descriptions: descriptions)
+  }
+}
+
 /// What cleaning one element's text gave: nothing written, a value (perhaps repaired), or text
 /// that cannot be read as the element's type, with why.
 enum CINValue<T> {
@@ -29,10 +52,12 @@ enum CINValue<T> {
 struct CINValueCleaner {
   /// Repairs of the record being read, in the order made.
   var repairs: [String] = []
-  /// The schema's name (`2023-24`), for reasons.
-  let schema: String
+  /// The collection year whose schema reads the record (for reasons: `2023-24`).
+  let year: Int
 
-  init(schema: String) { self.schema = schema }
+  init(year: Int) { self.year = year }
+
+  private var schema: String { CINCensusSchema.name(of: year) }
 
   /// Surrounding white space (including no-break spaces) removed; nil for absent or blank.
   mutating func text(_ raw: String?, _ element: CINElement) -> String? {
@@ -60,7 +85,9 @@ struct CINValueCleaner {
   /// An `xs:date` (`yyyy-MM-dd`, with an optional time zone), or a date with a time, or
   /// `dd/MM/yyyy`.
   mutating func date(_ raw: String?, _ element: CINElement) -> CINValue<Int32> {
-    guard let text = text(raw, element) else { return .absent }
+    guard var text = text(raw, element) else { return .absent }
+    // The usual case, `yyyy-MM-dd` and nothing else, read from the string's own bytes.
+    if text.utf8.count == 10, let day = text.withUTF8({ Self.isoDay($0) }) { return .value(day) }
     let bytes = Array(text.utf8)
     if bytes.count >= 10, let day = Self.isoDay(bytes) {
       let rest = bytes[10...]
@@ -80,24 +107,21 @@ struct CINValueCleaner {
     return .invalid("\(element.name) is not a date")
   }
 
-  /// One of `codes` (an index into it); `descriptions` maps words some systems write instead
-  /// (lower case) to codes; `known` lists codes of other years, which this year's schema lacks.
-  mutating func code(
-    _ raw: String?, _ element: CINElement, _ codes: [String], descriptions: [String: String] = [:],
-    known: [String] = []
-  ) -> CINValue<Int32> {
+  /// One of a table's codes (its index); `known` lists codes of other years, which this
+  /// year's schema lacks.
+  mutating func code(_ raw: String?, _ element: CINElement, _ table: CINCodeTable) -> CINValue<Int32> {
     guard let text = text(raw, element) else { return .absent }
-    if let index = codes.firstIndex(of: text) { return .value(Int32(index)) }
+    if let index = table.index[text] { return .value(index) }
     let folded = String(decoding: text.utf8.filter { !Self.isSpace($0) }, as: UTF8.self).uppercased()
-    if let index = codes.firstIndex(of: folded) {
+    if let index = table.index[folded] {
       repairs.append("\(element.name): a code in lower case or with spaces")
-      return .value(Int32(index))
+      return .value(index)
     }
-    if let code = descriptions[text.lowercased()], let index = codes.firstIndex(of: code) {
+    if let code = table.descriptions[text.lowercased()], let index = table.index[code] {
       repairs.append("\(element.name): a description in place of the code")
-      return .value(Int32(index))
+      return .value(index)
     }
-    if known.contains(folded) { return .invalid("\(element.name) is not a code of the \(schema) schema") }
+    if table.known.contains(folded) { return .invalid("\(element.name) is not a code of the \(schema) schema") }
     return .invalid("\(element.name) is not one of its codes")
   }
 
@@ -140,6 +164,12 @@ struct CINValueCleaner {
 
   /// Removes white space, including U+00A0 (no-break space, which spreadsheets leave).
   static func trim(_ text: String) -> String {
+    // Most values have none: no copy then.
+    if let first = text.utf8.first, let last = text.utf8.last, !isSpace(first), first != 0xC2, !isSpace(last),
+      last != 0xA0
+    {
+      return text
+    }
     let bytes = Array(text.utf8)
     var start = 0
     var end = bytes.count
@@ -168,6 +198,7 @@ struct CINValueCleaner {
 
   /// `1234.0` or `1234.00` → `1234`; nil for anything else.
   static func wholeNumberWrittenAsDecimal(_ text: String) -> String? {
+    guard text.utf8.contains(UInt8(ascii: ".")) else { return nil }
     let bytes = Array(text.utf8)
     guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")), dot > 0, dot < bytes.count - 1,
       bytes[..<dot].allSatisfy({ $0 >= 48 && $0 <= 57 }), bytes[(dot + 1)...].allSatisfy({ $0 == 48 })
@@ -175,7 +206,7 @@ struct CINValueCleaner {
     return String(decoding: bytes[..<dot], as: UTF8.self)
   }
 
-  static func number(_ bytes: ArraySlice<UInt8>) -> Int? {
+  static func number<C: Collection<UInt8>>(_ bytes: C) -> Int? {
     var n = 0
     for byte in bytes {
       guard byte >= 48 && byte <= 57 else { return nil }
@@ -184,10 +215,12 @@ struct CINValueCleaner {
     return n
   }
 
-  /// The day of `yyyy-MM-dd` at the start of `bytes`.
-  static func isoDay(_ bytes: [UInt8]) -> Int32? {
-    guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), let y = number(bytes[0..<4]),
-      let m = number(bytes[5..<7]), let d = number(bytes[8..<10])
+  /// The day of `yyyy-MM-dd` at the start of `bytes` (at least 10 of them).
+  static func isoDay<C: RandomAccessCollection<UInt8>>(_ bytes: C) -> Int32? where C.Index == Int {
+    let s = bytes.startIndex
+    guard bytes[s + 4] == UInt8(ascii: "-"), bytes[s + 7] == UInt8(ascii: "-"),
+      let y = number(bytes[s..<(s + 4)]), let m = number(bytes[(s + 5)..<(s + 7)]),
+      let d = number(bytes[(s + 8)..<(s + 10)])
     else { return nil }
     return CivilDate.days(year: y, month: m, day: d)
   }

@@ -37,11 +37,18 @@ final class XMLStreamReader {
   private let file: HashedFile
   private let reader: xmlTextReaderPtr
   private let fault: UnsafeMutablePointer<sg_xml_fault>
+  // The reader is used from one thread at a time (it is not Sendable), and its properties
+  // are read once or twice per node: Swift's run-time exclusivity checks on a class's stored
+  // properties cost more than the work, so they are dropped here.
   /// Interned element names → tag, by pointer.
-  private var tags: [UnsafeRawPointer: Int32] = [:]
-  private(set) var node: Node = .other
+  @exclusivity(unchecked) private var tags = PointerTags()
+  @exclusivity(unchecked) private(set) var node: Node = .other
   /// The tag of the current element or end element (-1 for a name not asked about).
-  private(set) var tag: Int32 = -1
+  @exclusivity(unchecked) private(set) var tag: Int32 = -1
+  /// The line of the current element's start tag (see `advance()`).
+  @exclusivity(unchecked) private(set) var line = 0
+  /// The line the last text node ended on, while nothing but text has followed it.
+  @exclusivity(unchecked) private var textEndLine: Int?
 
   /// Opens `path`; `names[i]` will be reported as tag `i`.
   init(path: String, names: [String]) throws(RunError) {
@@ -65,7 +72,7 @@ final class XMLStreamReader {
     reader = made
     sg_xml_capture_faults(reader, fault)
     for (index, name) in names.enumerated() {
-      if let interned = xmlTextReaderConstString(reader, name) { tags[UnsafeRawPointer(interned)] = Int32(index) }
+      if let interned = xmlTextReaderConstString(reader, name) { tags.insert(UnsafeRawPointer(interned), Int32(index)) }
     }
   }
 
@@ -83,12 +90,20 @@ final class XMLStreamReader {
     let status = xmlTextReaderRead(reader)
     if status == 1 {
       node = Node(rawValue: xmlTextReaderNodeType(reader)) ?? .other
-      if node == .element || node == .endElement {
+      switch node {
+      case .element, .endElement:
         if let name = xmlTextReaderConstLocalName(reader) {
-          tag = tags[UnsafeRawPointer(name)] ?? -1
+          tag = tags[UnsafeRawPointer(name)]
         } else {
           tag = -1
         }
+        if node == .element { line = elementLine() }
+        textEndLine = nil
+      case .text, .cdata, .whitespace, .significantWhitespace:
+        // Only needed once elements' own lines have run out (see `elementLine()`).
+        textEndLine = line >= 65535 ? Int(sg_xml_node_line(reader)) : nil
+      case .other:
+        textEndLine = nil
       }
       return true
     }
@@ -108,8 +123,15 @@ final class XMLStreamReader {
   /// Nesting depth of the current node (the root element is 0).
   var depth: Int { Int(xmlTextReaderDepth(reader)) }
 
-  /// The line of the current element's start tag.
-  var line: Int { Int(sg_xml_node_line(reader)) }
+  /// libxml2 keeps an element's line up to 65535 only; past it, a text node keeps the line its
+  /// text ends on. The blank text before an element (a line end and indentation) ends on the
+  /// element's own line, so that is its line; an element with no text before it follows an
+  /// end tag on the same line in a file without line breaks, whose lines never reach 65535.
+  private func elementLine() -> Int {
+    let stored = Int(sg_xml_node_line(reader))
+    if stored < 65535 { return stored }
+    return textEndLine ?? max(line, stored)
+  }
 
   /// The current text node's bytes (UTF-8, entities replaced), valid only inside `body`.
   func withValue<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -124,13 +146,42 @@ final class XMLStreamReader {
   func sha256() -> String { file.sha256() }
 }
 
+/// A small open-addressing table from an interned name's address to its tag: looked up once
+/// per element, where a `Dictionary` would hash the pointer with SipHash.
+struct PointerTags {
+  private var keys = [UInt](repeating: 0, count: 256)
+  private var values = [Int32](repeating: -1, count: 256)
+
+  private static func slot(_ key: UInt) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56) }
+
+  mutating func insert(_ pointer: UnsafeRawPointer, _ tag: Int32) {
+    let key = UInt(bitPattern: pointer)
+    var i = Self.slot(key)
+    while keys[i] != 0 && keys[i] != key { i = (i + 1) & 255 }
+    keys[i] = key
+    values[i] = tag
+  }
+
+  /// The tag of a name, or -1.
+  subscript(pointer: UnsafeRawPointer) -> Int32 {
+    let key = UInt(bitPattern: pointer)
+    var i = Self.slot(key)
+    while keys[i] != 0 {
+      if keys[i] == key { return values[i] }
+      i = (i + 1) & 255
+    }
+    return -1
+  }
+}
+
 /// A file libxml2 pulls bytes from through `XMLStreamReader`'s read callback, hashed as they
 /// pass. Owned by the reader and used from one thread at a time.
 final class HashedFile {
   let path: String
   private let descriptor: Int32
-  private var hasher = SHA256()
-  private(set) var byteCount = 0
+  // Used from the one thread reading the file (see XMLStreamReader).
+  @exclusivity(unchecked) private var hasher = SHA256()
+  @exclusivity(unchecked) private(set) var byteCount = 0
   private(set) var modified: Date?
   /// Why a read failed (errno text), when one did.
   private(set) var failure: String?

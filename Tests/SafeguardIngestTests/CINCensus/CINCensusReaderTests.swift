@@ -378,6 +378,40 @@ import Testing
     }
   }
 
+  @Test func linesPast65535AreTheLinesElementsOpenOn() async throws {
+    // libxml2 keeps an element's own line only up to 65535.
+    var children = ""
+    for id in 1...6000 {
+      let blank = id == 3000 || id == 5999
+      children += """
+        <Child>
+          <ChildIdentifiers>
+            <LAchildID>\(blank ? " " : String(id))</LAchildID>
+          </ChildIdentifiers>
+          <CINdetails>
+            <CINreferralDate>2024-06-01</CINreferralDate>
+            <ReferralNFA>0</ReferralNFA>
+            <ChildProtectionPlans>
+              <CPPstartDate>2024-07-01</CPPstartDate>
+              <CPPendDate>\(id == 5000 ? "2024-06-30" : "2024-08-01")</CPPendDate>
+            </ChildProtectionPlans>
+          </CINdetails>
+        </Child>
+
+        """
+    }
+    let scratch = Scratch()
+    let text = cinReturn(year: 2025, children)
+    let result = try await readCIN([scratch.write("long.xml", text)])
+    let childLines = Self.lines(of: "Child", in: text)
+    let planLines = Self.lines(of: "ChildProtectionPlans", in: text)
+    #expect(childLines.last! > 70_000)
+    let quarantined = Dictionary(grouping: result.quarantine, by: { $0[0] }).mapValues { $0.map { Int($0[2])! } }
+    #expect(quarantined["cin_children"] == [childLines[2999], childLines[5998]])
+    #expect(quarantined["cin_cp_plans"] == [planLines[2999], planLines[4999], planLines[5998]])
+    #expect(result.origins["cin_children"]!.last == childLines.last)
+  }
+
   @Test func rowsAndCountsAreTheSameWhateverTheBatchSize() async throws {
     let scratch = Scratch()
     let paths = [
