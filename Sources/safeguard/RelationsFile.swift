@@ -68,7 +68,7 @@ struct RelationsFile {
     try diagnostics.check()
     self.tables = tables
     if let lookup {
-      let rows = AreaCountsFile.parse(try Self.read(lookup.path))
+      let rows = AreaCountsFile.parse(try Self.read(lookup.path, at: geographyLocation))
       guard let header = rows.first?.fields, let from = header.firstIndex(of: lookup.from) else {
         throw DefinitionError(
           "the geography lookup \(lookup.path) has no column '\(lookup.from)'", at: geographyLocation)
@@ -89,9 +89,11 @@ struct RelationsFile {
     }
   }
 
-  static func read(_ path: String) throws -> String {
+  /// A file the relations file names: one that cannot be read is a fault of the relations
+  /// file (exit 2), named where it is written.
+  static func read(_ path: String, at location: SourceLocation?) throws -> String {
     do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-      throw RunError("cannot read \(path)")
+      throw DefinitionError("cannot read \(path)", at: location)
     }
   }
 
@@ -102,7 +104,9 @@ struct RelationsFile {
     at location: SourceLocation,
     diagnostics: inout Diagnostics
   ) throws -> [ReleaseTable] {
-    guard let file = spec.string("file", required: true) else { return [] }
+    // Every other key is read even when 'file' is missing, so each problem is reported once.
+    let given = spec.string("file", required: true)
+    let file = given ?? "a table"
     let area = spec.string("area", required: true) ?? ""
     let level = spec.string("level", default: area)
     let dimensions = spec.strings("dimensions") ?? []
@@ -158,8 +162,9 @@ struct RelationsFile {
               terms: [.init(whole, 1)] + parts.map { .init($0.0, -$0.1) }, isEquality: false))
       }
     }
+    guard given != nil else { return [] }
     let path = resolve(file)
-    let rows = AreaCountsFile.parse(try read(path))
+    let rows = AreaCountsFile.parse(try read(path, at: location))
     guard let header = rows.first?.fields else { throw RunError("\(path) is empty") }
     func column(_ name: String) throws -> Int {
       guard let at = header.firstIndex(of: name) else {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `safeguard` binary, as a user would.
 enum CLI {
@@ -68,5 +69,31 @@ enum CLI {
       .path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+  }
+
+  /// Runs any program (found on PATH) and waits for it.
+  static func launch(_ arguments: [String]) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// The python of the spatial test environment (scripts/spatial-venv.sh: scipy, esda, pyogrio),
+  /// made once; a test that cannot make it fails, it never skips.
+  static func spatialPython() throws -> String {
+    let venv = try launch(["bash", root + "/scripts/spatial-venv.sh"])
+    try #require(venv.status == 0, "scripts/spatial-venv.sh: \(venv.stderr)")
+    return venv.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }

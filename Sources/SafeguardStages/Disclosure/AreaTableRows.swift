@@ -197,6 +197,8 @@ struct AreaTableRows: Sendable {
 
   /// The area field of a table made at a coarser level, for the data dictionary.
   static func coarser(_ level: String, than area: Field) -> Field {
-    Field(level, .string, meaning: "the code of the \(level) holding the areas ('\(area.name)') whose rows it adds up")
+    Field(
+      level, .string,
+      meaning: "the code of the \(level) holding the areas ('\(area.name)') whose rows it adds up")
   }
 }

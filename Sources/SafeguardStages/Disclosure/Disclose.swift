@@ -109,7 +109,7 @@ public final class Disclose: Stage {
           "\(context): '\(name)' has columns computed from its counts (\(others.prefix(4).joined(separator: ", ")))"
             + " that cannot be protected cell by cell; compute them after this stage, from the published "
             + "figures (put the hotspot stage after disclose), or release it with 'profile: off'",
-        at: options.location)
+          at: options.location)
       }
       for measure in shape.measures where ![.integer, .decimal].contains(schema[measure]?.type) {
         diagnostics.error(

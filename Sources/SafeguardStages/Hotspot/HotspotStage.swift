@@ -74,7 +74,8 @@ public final class HotspotStage: Stage {
       diagnostics.error(
         "\(context) makes stream '\(options.output)', which already exists", at: options.location)
     }
-    out[options.output] = HotspotOutput.schema(options, disclosure: streams[options.stream]?.areaTable?.disclosure)
+    out[options.output] = HotspotOutput.schema(
+      options, disclosure: streams[options.stream]?.areaTable?.disclosure)
     guard let schema = streams[options.stream] else {
       let hint = nearest(to: options.stream, in: streams.names).map { " (did you mean '\($0)'?)" } ?? ""
       diagnostics.error(
