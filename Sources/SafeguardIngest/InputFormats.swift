@@ -44,6 +44,9 @@ public enum InputFormats {
     registry.register(CINCensusInput.format, summary: CINCensusInput.summary) { spec, diagnostics in
       CINCensusInput(spec: spec, diagnostics: &diagnostics)
     }
+    registry.register(SSDA903Input.format, summary: SSDA903Input.summary) { spec, diagnostics in
+      SSDA903Input(spec: spec, diagnostics: &diagnostics)
+    }
     return registry
   }
 }
