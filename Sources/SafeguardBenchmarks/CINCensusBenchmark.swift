@@ -70,15 +70,21 @@ public struct CINCensusBenchmark: Sendable {
         into: scratch + "/authority", options: SyntheticAuthority.Options(children: children, seed: 1))
       folder = scratch + "/authority/returns"
     }
-    let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".xml") }.sorted()
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".xml") }
+      .sorted()
       .map { folder + "/" + $0 }
     guard !files.isEmpty else { throw RunError("no returns (*.xml) in \(folder)") }
-    let bytes = try files.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1)[.size] as! Int) }
+    let bytes = try files.reduce(0) {
+      $0 + (try FileManager.default.attributesOfItem(atPath: $1)[.size] as! Int)
+    }
     let spec = InputSpec(
-      name: "cin", pattern: folder + "/*.xml", files: files, format: InputFormat(rawValue: CINCensusInput.format),
+      name: "cin", pattern: folder + "/*.xml", files: files,
+      format: InputFormat(rawValue: CINCensusInput.format),
       columns: [])
     var diagnostics = Diagnostics()
-    guard let input = CINCensusInput(spec: spec, diagnostics: &diagnostics) else { throw RunError("bad input") }
+    guard let input = CINCensusInput(spec: spec, diagnostics: &diagnostics) else {
+      throw RunError("bad input")
+    }
     var elements = 0
     var cpu = CPUClock()
     let reader = try await Measurement.run("reader", repeats: repeats) {

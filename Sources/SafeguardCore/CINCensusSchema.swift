@@ -27,7 +27,8 @@ public enum CINCensusSchema {
   /// The factor codes of a year's schema, in the schema's order.
   public static func factors(in year: Int) -> [String] {
     var codes = [
-      "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C", "5A", "5B", "5C", "6A", "6B", "6C",
+      "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C", "5A", "5B", "5C", "6A", "6B",
+      "6C",
       "7A", "8B", "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A",
     ]
     codes += year >= 2021 ? ["18B", "18C", "19B", "19C"] : ["18A", "19A"]
@@ -43,7 +44,9 @@ public enum CINCensusSchema {
   }()
 
   public static func referralSources(in year: Int) -> [String] {
-    var codes = ["1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4", "5A", "5B", "5C"]
+    var codes = [
+      "1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4", "5A", "5B", "5C",
+    ]
     if year >= 2023 { codes.append("5D") }
     return codes + ["6", "7", "8", "9", "10"]
   }

@@ -39,7 +39,8 @@ public enum InputFormats {
   public static var registry: InputFormatRegistry {
     var registry = InputFormatRegistry()
     let tabular: InputFormatRegistry.Factory = { spec, _ in InputReader(spec: spec) }
-    registry.register("csv", summary: "delimited text with a header line, columns mapped to fields", factory: tabular)
+    registry.register(
+      "csv", summary: "delimited text with a header line, columns mapped to fields", factory: tabular)
     registry.register("jsonl", summary: "JSON Lines, keys mapped to fields", factory: tabular)
     registry.register(CINCensusInput.format, summary: CINCensusInput.summary) { spec, diagnostics in
       CINCensusInput(spec: spec, diagnostics: &diagnostics)

@@ -214,7 +214,9 @@ public struct PipelineRunner: Sendable {
 
   /// The counts of the inputs read to the end, in the order declared, with the rows of each
   /// stream that reached the stages (accepted) and that were quarantined at ingest.
-  private func settle(_ finished: [Int: InputCounts], driver: StageDriver, context: RunContext) -> [InputCounts] {
+  private func settle(_ finished: [Int: InputCounts], driver: StageDriver, context: RunContext)
+    -> [InputCounts]
+  {
     finished.keys.sorted().map { number in
       var counts = finished[number]!
       let quarantined = { (stream: String) in

@@ -43,7 +43,8 @@ enum Reconciliation {
       let merged = input.rowsMerged.map { ", \($0) merged" } ?? ""
       throw RunError(
         "input '\(input.name)': \(input.rowsRead) rows read but \(input.rowsAccepted) accepted and "
-          + "\(input.rowsQuarantined) quarantined\(merged); rows are unaccounted for (this is a bug in safeguard)")
+          + "\(input.rowsQuarantined) quarantined\(merged); rows are unaccounted for (this is a bug in safeguard)"
+      )
     }
     let streams = losses(inputs, stages: stages, made: made)
     var over: [String] = []

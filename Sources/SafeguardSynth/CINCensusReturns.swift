@@ -78,7 +78,8 @@ extension World {
     file.buffer.append(xml.take())
     try file.finish()
     return (
-      FileResult(file: WrittenFile(path: file.relativePath, rows: children, bytes: file.bytesWritten), faults: []),
+      FileResult(
+        file: WrittenFile(path: file.relativePath, rows: children, bytes: file.bytesWritten), faults: []),
       faults.planted
     )
   }

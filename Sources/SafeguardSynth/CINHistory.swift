@@ -32,7 +32,9 @@ struct CINEpisode: Sendable {
 /// Builds every child's episodes from the plans of one area, from a random stream of its own, so
 /// that the returns change nothing else the authority generates.
 enum CINHistory {
-  static let referralSources = ["1A", "1B", "2A", "2B", "3A", "3B", "3D", "3E", "4", "5A", "5D", "6", "7", "8", "9"]
+  static let referralSources = [
+    "1A", "1B", "2A", "2B", "3A", "3B", "3D", "3E", "4", "5A", "5D", "6", "7", "8", "9",
+  ]
   static let referralWeights = [6.0, 2, 18, 2, 5, 4, 3, 3, 2, 4, 5, 28, 4, 3, 1]
 
   static func episodes(of area: AreaPopulation, index: Int, seed: UInt64, reference: Int32) -> [CINEpisode] {
@@ -48,7 +50,9 @@ enum CINHistory {
       taken[person, default: []].insert(day)
       return day
     }
-    func make(_ person: Int32, planStart: Int32, planEnd: Int32, need: UInt8, plan: CINEpisode.Plan) -> CINEpisode {
+    func make(_ person: Int32, planStart: Int32, planEnd: Int32, need: UInt8, plan: CINEpisode.Plan)
+      -> CINEpisode
+    {
       let referral = free(person, planStart - Int32(10 + rng.below(36)), step: -1, in: &taken)
       let start = free(person, referral + Int32(rng.below(4)), step: 1, in: &takenAssessments)
       let authorised = min(start + Int32(5 + rng.below(31)), planStart - 1)
@@ -63,10 +67,12 @@ enum CINHistory {
       return episode
     }
     for (i, plan) in area.cinPlans.enumerated() {
-      episodes.append(make(plan.person, planStart: plan.date, planEnd: plan.end, need: plan.code, plan: .childInNeed(i)))
+      episodes.append(
+        make(plan.person, planStart: plan.date, planEnd: plan.end, need: plan.code, plan: .childInNeed(i)))
     }
     for (i, plan) in area.cpPlans.enumerated() {
-      episodes.append(make(plan.person, planStart: plan.date, planEnd: plan.end, need: 1, plan: .protection(i)))
+      episodes.append(
+        make(plan.person, planStart: plan.date, planEnd: plan.end, need: 1, plan: .protection(i)))
     }
     episodes.sort { ($0.person, $0.referral) < ($1.person, $1.referral) }
     return episodes

@@ -52,7 +52,8 @@ struct ReturnChild {
   /// Faults this element can take.
   var possibleFaults: [ReturnFaultKind] {
     var kinds: [ReturnFaultKind] = [
-      .identifierDecimal, .identifierSpaces, .blankIdentifier, .dateSpaces, .codeSpaces, .booleanWord, .childTwice,
+      .identifierDecimal, .identifierSpaces, .blankIdentifier, .dateSpaces, .codeSpaces, .booleanWord,
+      .childTwice,
     ]
     if !population.persons[person].upnUnknown { kinds.append(.upnCheckLetter) }
     if episodes.contains(where: { assessmentInYear($0) && known($0.assessmentAuthorised) != nil }) {
@@ -76,7 +77,9 @@ struct ReturnChild {
     case .blankIdentifier?: xml.leaf(4, "LAchildID", " ")
     default: xml.leaf(4, "LAchildID", id)
     }
-    if let kind = fault, [.identifierDecimal, .identifierSpaces, .blankIdentifier, .upnCheckLetter].contains(kind) {
+    if let kind = fault,
+      [.identifierDecimal, .identifierSpaces, .blankIdentifier, .upnCheckLetter].contains(kind)
+    {
       faults.record(line: childLine, element: kind == .upnCheckLetter ? "UPN" : "LAchildID", kind: kind)
     }
     if !p.upnUnknown {
@@ -112,7 +115,8 @@ struct ReturnChild {
   }
 
   private func writeEpisode(
-    _ e: CINEpisode, into xml: inout XMLLines, fault: ReturnFaultKind?, record faults: inout ReturnFaultPlanter
+    _ e: CINEpisode, into xml: inout XMLLines, fault: ReturnFaultKind?,
+    record faults: inout ReturnFaultPlanter
   ) {
     let episodeLine = xml.line
     xml.open(3, "CINdetails")
@@ -131,7 +135,8 @@ struct ReturnChild {
     if let fault, [.dateSpaces, .codeSpaces, .booleanWord].contains(fault) {
       faults.record(
         line: episodeLine,
-        element: fault == .dateSpaces ? "CINreferralDate" : fault == .codeSpaces ? "PrimaryNeedCode" : "ReferralNFA",
+        element: fault == .dateSpaces
+          ? "CINreferralDate" : fault == .codeSpaces ? "PrimaryNeedCode" : "ReferralNFA",
         kind: fault)
     }
     if assessmentInYear(e) {
@@ -157,7 +162,8 @@ struct ReturnChild {
       planFault = true
     }
     if case .childInNeed = e.plan, inYear {
-      writePlan(e, "CINPlanDates", "CINPlanStartDate", "CINPlanEndDate", planStart, planEnd, planFault, &xml, &faults)
+      writePlan(
+        e, "CINPlanDates", "CINPlanStartDate", "CINPlanEndDate", planStart, planEnd, planFault, &xml, &faults)
     }
     if enquiryInYear(e) {
       xml.open(4, "Section47")
@@ -173,7 +179,9 @@ struct ReturnChild {
       let line = xml.line
       xml.open(4, "ChildProtectionPlans")
       xml.leaf(5, "CPPstartDate", date: planStart)
-      if let end = known(planEnd) { xml.leaf(5, "CPPendDate", date: planFault ? planStart - 1 - Int32(end % 20) : end) }
+      if let end = known(planEnd) {
+        xml.leaf(5, "CPPendDate", date: planFault ? planStart - 1 - Int32(end % 20) : end)
+      }
       xml.leaf(5, "InitialCategoryOfAbuse", ChildProtection.codes[Int(plan.code)])
       xml.leaf(5, "LatestCategoryOfAbuse", ChildProtection.codes[Int(plan.detail)])
       xml.leaf(5, "NumberOfPreviousCPP", String(Int(plan.number) - 1))
@@ -198,7 +206,9 @@ struct ReturnChild {
   /// The child's ethnicity, the same in every return (drawn from the child's number).
   private var ethnicity: String {
     var mixer = SplitMix64(state: world.seed ^ UInt64(world.global(area, person)) &* 0x9E37_79B9)
-    let codes = ["WBRI", "WOTH", "MWBC", "MOTH", "AIND", "APKN", "ABAN", "BAFR", "BCRB", "AOTH", "OOTH", "NOBT"]
+    let codes = [
+      "WBRI", "WOTH", "MWBC", "MOTH", "AIND", "APKN", "ABAN", "BAFR", "BCRB", "AOTH", "OOTH", "NOBT",
+    ]
     let weights = [70.0, 6, 4, 3, 3, 4, 1, 4, 2, 1, 1, 1]
     var target = Double(mixer.next() >> 11) * 0x1.0p-53 * weights.reduce(0, +)
     for (index, weight) in weights.enumerated() {

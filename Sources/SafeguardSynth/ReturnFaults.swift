@@ -29,7 +29,8 @@ public enum ReturnFaultKind: String, Sendable, CaseIterable {
   /// `merge` (a repeat, merged into the first).
   public var expected: String {
     switch self {
-    case .identifierDecimal, .identifierSpaces, .dateSpaces, .codeSpaces, .emptyFactors, .booleanWord: "repair"
+    case .identifierDecimal, .identifierSpaces, .dateSpaces, .codeSpaces, .emptyFactors, .booleanWord:
+      "repair"
     case .blankIdentifier, .planEndsBeforeStart: "quarantine"
     case .upnCheckLetter: "flag"
     case .childTwice: "merge"

@@ -165,7 +165,8 @@ public struct SyntheticAuthority {
     return Report(
       directory: directory, files: files, areas: geography.areas.count, wards: geography.wards.count,
       households: households, children: options.children, adults: adults,
-      hotspotAreas: geography.areas.count { $0.uplift != 1 }, faults: faults.count, returnFaults: returnFaults.count,
+      hotspotAreas: geography.areas.count { $0.uplift != 1 }, faults: faults.count,
+      returnFaults: returnFaults.count,
       upnCollisions: upnCollisions, nameCollisions: nameCollisions, duration: clock.now - started)
   }
 }

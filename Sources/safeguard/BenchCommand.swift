@@ -34,7 +34,8 @@ extension Safeguard {
       }
 
       func run() async throws {
-        print(try await CINCensusBenchmark(children: children, repeats: repeats, returns: returns).run().report)
+        print(
+          try await CINCensusBenchmark(children: children, repeats: repeats, returns: returns).run().report)
       }
     }
 

@@ -6,7 +6,9 @@ import Testing
 /// files), the plan measures equal those of the flat extracts for the same children, and every
 /// quirk `--dirty` put into the returns is repaired, set aside, flagged or merged as
 /// truth/return_faults.csv says.
-@Suite(.serialized, .enabled(if: CINReference.isAvailable, "python3 is not installed, so the reference count cannot run"))
+@Suite(
+  .serialized,
+  .enabled(if: CINReference.isAvailable, "python3 is not installed, so the reference count cannot run"))
 struct CINCensusRunTests {
   static func measures(_ text: String) -> [String: Int] {
     var out: [String: Int] = [:]
@@ -31,10 +33,12 @@ struct CINCensusRunTests {
     let ours = try Self.run(returns: data + "/returns", out: folder + "/out")
     let reference = Self.measures(try CINReference.run(["returns", data + "/returns"]))
     #expect(ours == reference)
-    #expect(ours.count == 65, "the keys of 2025-26: 4 + 42 factors + 8 groups + 5 categories + 6 plan measures")
+    #expect(
+      ours.count == 65, "the keys of 2025-26: 4 + 42 factors + 8 groups + 5 categories + 6 plan measures")
     // Not a comparison of zeros: the authority has plans, assessments and factors.
     for key in [
-      "children_in_return", "assessments_authorised_in_3_years", "children_with_factor_group_in_3_years.all_three",
+      "children_in_return", "assessments_authorised_in_3_years",
+      "children_with_factor_group_in_3_years.all_three",
       "children_on_cp_plan_at_ref_date", "repeat_cp_plans_starting_in_year",
       "cin_plans_open_at_ref_date_lasting_more_than_6_months",
     ] {
@@ -43,19 +47,24 @@ struct CINCensusRunTests {
     // The same children's plans, counted from cp_plans.csv and cin_plans.csv.
     let extracts = Self.measures(try CINReference.run(["extracts", data, "2026"]))
     #expect(extracts.count == 11)
-    for (key, value) in extracts { #expect(ours[key] == value, "\(key): returns \(ours[key] ?? -1), extracts \(value)") }
+    for (key, value) in extracts {
+      #expect(ours[key] == value, "\(key): returns \(ours[key] ?? -1), extracts \(value)")
+    }
   }
 
   @Test func dirtyReturnsEqualTheIndependentCountAndEveryQuirkHasItsOutcome() throws {
     let folder = try CLI.temporaryFolder()
     let data = folder + "/authority"
-    let synth = try CLI.run(["synth", "--out", data, "--children", "20000", "--seed", "12", "--dirty", "0.05"])
+    let synth = try CLI.run([
+      "synth", "--out", data, "--children", "20000", "--seed", "12", "--dirty", "0.05",
+    ])
     try #require(synth.status == 0, "\(synth.stderr)")
     let ours = try Self.run(returns: data + "/returns", out: folder + "/all")
     #expect(ours == Self.measures(try CINReference.run(["returns", data + "/returns"])))
 
     let faults = try DemoRunTests.readCSV(data + "/truth/return_faults.csv").dropFirst()
-    #expect(Set(faults.map { $0[3] }).count == 10, "every kind of quirk planted: \(Set(faults.map { $0[3] }))")
+    #expect(
+      Set(faults.map { $0[3] }).count == 10, "every kind of quirk planted: \(Set(faults.map { $0[3] }))")
     // Each return alone, so that no quirk is hidden by the same record in a later return.
     for file in Set(faults.map { $0[0] }).sorted() {
       let alone = folder + "/" + URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
@@ -64,8 +73,9 @@ struct CINCensusRunTests {
       _ = try Self.run(returns: alone + "/returns", out: alone + "/out")
       let quarantined = try Self.lines(alone + "/out/quarantine")
       let repaired = try Self.lines(alone + "/out/repairs")
-      let summary = try JSONSerialization.jsonObject(
-        with: Data(contentsOf: URL(fileURLWithPath: alone + "/out/run-summary.json"))) as! [String: Any]
+      let summary =
+        try JSONSerialization.jsonObject(
+          with: Data(contentsOf: URL(fileURLWithPath: alone + "/out/run-summary.json"))) as! [String: Any]
       let streams = ((summary["inputs"] as! [[String: Any]])[0]["streams"] as! [[String: Any]])
       let children = streams.first { $0["name"] as? String == "cin_children" }!
       let mine = faults.filter { $0[0] == file }
@@ -98,7 +108,9 @@ struct CINCensusRunTests {
     let data = folder + "/authority"
     let synth = try CLI.run(["synth", "--out", data, "--children", "3000", "--seed", "13", "--dirty", "0.1"])
     try #require(synth.status == 0, "\(synth.stderr)")
-    let run = try CLI.run(["run", "pipelines/cin-census.yaml", "--set", "returns=\(data)/returns", "--out", folder + "/out"])
+    let run = try CLI.run([
+      "run", "pipelines/cin-census.yaml", "--set", "returns=\(data)/returns", "--out", folder + "/out",
+    ])
     try #require(run.status == 0, "\(run.stderr)")
     var secrets = Set<String>()
     for name in try FileManager.default.contentsOfDirectory(atPath: data + "/returns") {

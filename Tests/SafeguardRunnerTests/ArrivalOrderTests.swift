@@ -30,7 +30,9 @@ import Testing
       reader.finish(into: &diagnostics)
     }
 
-    func precedence(_ streams: StreamSchemas) -> StreamPrecedence? { StreamPrecedence(first: first, then: then) }
+    func precedence(_ streams: StreamSchemas) -> StreamPrecedence? {
+      StreamPrecedence(first: first, then: then)
+    }
 
     func process(_ batch: Batch, context: StageContext) async throws -> [Batch] {
       log.add(batch.stream)
@@ -44,7 +46,8 @@ import Testing
     }
   }
 
-  static func run(_ fixture: RunnerFixture, _ yaml: String, log: OrderedStage.Log, threads: Int = 2) async throws
+  static func run(_ fixture: RunnerFixture, _ yaml: String, log: OrderedStage.Log, threads: Int = 2)
+    async throws
     -> RunOutcome
   {
     let pipeline = try Pipeline(definition: fixture.definition(yaml), registry: OrderedStage.registry(log))
@@ -101,7 +104,10 @@ import Testing
     #expect(outcome.succeeded, "\(outcome.record.failure ?? "")")
     let seen = log.seen.filter { $0 == "cin_children" || $0 == "cin_episodes" }
     // Five children and five episodes, two a batch, interleaved in the file.
-    #expect(seen == ["cin_children", "cin_children", "cin_children", "cin_episodes", "cin_episodes", "cin_episodes"])
+    #expect(
+      seen == [
+        "cin_children", "cin_children", "cin_children", "cin_episodes", "cin_episodes", "cin_episodes",
+      ])
     let input = try #require(outcome.record.inputs.first)
     #expect(input.rowsRead == 11 && input.rowsAccepted == 11 && input.reconciles)
     #expect(input.streams?.first { $0.name == "cin_episodes" }?.rowsAccepted == 5)
@@ -164,8 +170,11 @@ import Testing
     #expect((input.rowsRead, input.rowsAccepted, input.rowsQuarantined, input.rowsMerged) == (6, 3, 1, 2))
     let plans = try #require(input.streams?.first { $0.name == "cin_cp_plans" })
     #expect((plans.rowsRead, plans.rowsAccepted, plans.rowsQuarantined) == (1, 0, 1))
-    #expect(try fixture.output("quarantine/cin_cp_plans.csv").contains(",ingest,CPPendDate is before CPPstartDate"))
-    #expect(try fixture.output("repairs/cin_children.csv").contains("LAchildID: a whole number written as a decimal"))
+    #expect(
+      try fixture.output("quarantine/cin_cp_plans.csv").contains(",ingest,CPPendDate is before CPPstartDate"))
+    #expect(
+      try fixture.output("repairs/cin_children.csv").contains(
+        "LAchildID: a whole number written as a decimal"))
     let summary = try fixture.summary()
     let streams = try #require((summary["inputs"] as? [[String: Any]])?.first?["streams"] as? [[String: Any]])
     #expect(streams.map { $0["name"] as? String } == CINFixture.streams.map { $0 })
@@ -174,8 +183,10 @@ import Testing
 
 /// CIN Census returns for runner tests.
 enum CINFixture {
-  static let streams = ["returns", "children", "episodes", "assessments", "factors", "plans", "section47", "cp_plans"]
-    .map { "cin_\($0)" }
+  static let streams = [
+    "returns", "children", "episodes", "assessments", "factors", "plans", "section47", "cp_plans",
+  ]
+  .map { "cin_\($0)" }
 
   static func `return`(year: Int, _ children: String) -> String {
     """

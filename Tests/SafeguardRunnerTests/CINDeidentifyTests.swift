@@ -57,7 +57,9 @@ import Testing
     let outcome = await PipelineRunner(pipeline: pipeline, options: options).run()
     #expect(outcome.succeeded, "\(outcome.record.failure ?? "")")
     func column(_ file: String, _ name: String) throws -> [String] {
-      let lines = try fixture.output("csv/\(file).csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+      let lines = try fixture.output("csv/\(file).csv").split(separator: "\n").map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
       let index = try #require(lines[0].firstIndex(of: name))
       return lines.dropFirst().map { $0[index] }
     }

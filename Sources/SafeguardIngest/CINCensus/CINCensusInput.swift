@@ -45,7 +45,9 @@ public struct CINCensusInput: InputSource {
   public func read(context: RunContext, batchSize: Int, deliver: (ReadPiece) async throws -> Void)
     async throws -> InputCounts
   {
-    var builders = CINTable.allCases.map { CINStreamBuilder(table: $0, input: spec.name, batchSize: batchSize) }
+    var builders = CINTable.allCases.map {
+      CINStreamBuilder(table: $0, input: spec.name, batchSize: batchSize)
+    }
     do {
       var years: [String: Int] = [:]
       for path in spec.files { years[path] = try Self.year(of: path) }
@@ -57,7 +59,8 @@ public struct CINCensusInput: InputSource {
       for (ordinal, path) in ordered.enumerated() {
         let read = builders.reduce(0) { $0 + $1.counts.rowsRead }
         let file = try await readReturn(
-          path, year: years[path]!, ordinal: Int32(ordinal), context: context, builders: &builders, seen: &seen,
+          path, year: years[path]!, ordinal: Int32(ordinal), context: context, builders: &builders,
+          seen: &seen,
           deliver: deliver)
         counts.files.append(
           InputFile(

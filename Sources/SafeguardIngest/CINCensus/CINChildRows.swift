@@ -40,7 +40,8 @@ struct CINChildRows {
     self.ordinal = ordinal
     self.file = file
     factorCodes = CINCodeTable(
-      valid: CINCensusSchema.factors(in: year), list: CINCensusSchema.allFactors, known: CINCensusSchema.allFactors)
+      valid: CINCensusSchema.factors(in: year), list: CINCensusSchema.allFactors,
+      known: CINCensusSchema.allFactors)
     referralSources = CINCodeTable(
       valid: CINCensusSchema.referralSources(in: year), list: CINCensusSchema.allReferralSources,
       known: CINCensusSchema.allReferralSources)
@@ -122,7 +123,9 @@ struct CINChildRows {
       return
     }
     let episodes = CINTable.episodes.rawValue
-    if let reason = seen.repeatReason(.episode, key: CINSeenRecords.key(child: key, date: referral), ordinal: ordinal) {
+    if let reason = seen.repeatReason(
+      .episode, key: CINSeenRecords.key(child: key, date: referral), ordinal: ordinal)
+    {
       out[episodes].merge(reason: reason)
     } else {
       let source = lenient(clean.code(v[1], .referralSource, referralSources), &clean)
@@ -132,7 +135,8 @@ struct CINChildRows {
       let cpc = lenient(clean.date(v[5], .initialCPCDate), &clean)
       let nfa = lenient(clean.boolean(v[6], .referralNFA), &clean)
       if let end = closure.value, end < referral {
-        out[episodes].quarantine(origin(episode.record.line), reason: "CINclosureDate is before CINreferralDate")
+        out[episodes].quarantine(
+          origin(episode.record.line), reason: "CINclosureDate is before CINreferralDate")
       } else {
         out[episodes].string(id)
         out[episodes].date(referral)
@@ -151,19 +155,24 @@ struct CINChildRows {
     }
     for plan in episode.cinPlans {
       addSpan(
-        plan, .plans, .cinPlan, start: .cinPlanStart, end: .cinPlanEnd, child: id, key: key, referral: referral,
+        plan, .plans, .cinPlan, start: .cinPlanStart, end: .cinPlanEnd, child: id, key: key,
+        referral: referral,
         to: &out, seen: &seen)
     }
-    for enquiry in episode.section47 { add(section47: enquiry, child: id, key: key, referral: referral, to: &out, seen: &seen) }
+    for enquiry in episode.section47 {
+      add(section47: enquiry, child: id, key: key, referral: referral, to: &out, seen: &seen)
+    }
     for plan in episode.protectionPlans {
       addSpan(
-        plan, .cpPlans, .protectionPlan, start: .cpStart, end: .cpEnd, child: id, key: key, referral: referral,
+        plan, .cpPlans, .protectionPlan, start: .cpStart, end: .cpEnd, child: id, key: key,
+        referral: referral,
         to: &out, seen: &seen)
     }
   }
 
   private func add(
-    _ assessment: CINRawAssessment, child id: String, key: Int32, referral: Int32, to out: inout [CINStreamBuilder],
+    _ assessment: CINRawAssessment, child id: String, key: Int32, referral: Int32,
+    to out: inout [CINStreamBuilder],
     seen: inout CINSeenRecords
   ) {
     var clean = CINValueCleaner(year: year)
@@ -181,9 +190,13 @@ struct CINChildRows {
       setAsideFactors(assessment, reason: "its assessment was set aside", in: &out)
       return
     }
-    if let reason = seen.repeatReason(.assessment, key: CINSeenRecords.key(child: key, date: start), ordinal: ordinal) {
+    if let reason = seen.repeatReason(
+      .assessment, key: CINSeenRecords.key(child: key, date: start), ordinal: ordinal)
+    {
       out[table].merge(reason: reason)
-      for _ in assessment.factors { out[CINTable.factors.rawValue].merge(reason: "its assessment was merged") }
+      for _ in assessment.factors {
+        out[CINTable.factors.rawValue].merge(reason: "its assessment was merged")
+      }
       return
     }
     let review = lenient(clean.date(v[1], .assessmentReview), &clean)
@@ -229,7 +242,8 @@ struct CINChildRows {
   /// A CIN plan or a CP plan: a start, perhaps an end, and (CP plans) categories.
   private func addSpan(
     _ plan: CINRawRecord, _ table: CINTable, _ kind: CINSeenRecords.Kind, start startElement: CINElement,
-    end endElement: CINElement, child id: String, key: Int32, referral: Int32, to out: inout [CINStreamBuilder],
+    end endElement: CINElement, child id: String, key: Int32, referral: Int32,
+    to out: inout [CINStreamBuilder],
     seen: inout CINSeenRecords
   ) {
     var clean = CINValueCleaner(year: year)
@@ -244,7 +258,9 @@ struct CINChildRows {
       out[t].quarantine(line, reason: "\(endElement.name) is before \(startElement.name)")
       return
     }
-    if let reason = seen.repeatReason(kind, key: CINSeenRecords.key(child: key, date: start), ordinal: ordinal) {
+    if let reason = seen.repeatReason(
+      kind, key: CINSeenRecords.key(child: key, date: start), ordinal: ordinal)
+    {
       out[t].merge(reason: reason)
       return
     }
@@ -264,7 +280,8 @@ struct CINChildRows {
   }
 
   private func add(
-    section47 enquiry: CINRawRecord, child id: String, key: Int32, referral: Int32, to out: inout [CINStreamBuilder],
+    section47 enquiry: CINRawRecord, child id: String, key: Int32, referral: Int32,
+    to out: inout [CINStreamBuilder],
     seen: inout CINSeenRecords
   ) {
     var clean = CINValueCleaner(year: year)
@@ -275,7 +292,9 @@ struct CINChildRows {
       out[t].quarantine(line, reason: "S47ActualStartDate is missing or not a date")
       return
     }
-    if let reason = seen.repeatReason(.section47, key: CINSeenRecords.key(child: key, date: start), ordinal: ordinal) {
+    if let reason = seen.repeatReason(
+      .section47, key: CINSeenRecords.key(child: key, date: start), ordinal: ordinal)
+    {
       out[t].merge(reason: reason)
       return
     }
@@ -298,7 +317,9 @@ struct CINChildRows {
       out[CINTable.assessments.rawValue].quarantine(origin(assessment.record.line), reason: nested)
       setAsideFactors(assessment, reason: nested, in: &out)
     }
-    for plan in episode.cinPlans { out[CINTable.plans.rawValue].quarantine(origin(plan.line), reason: nested) }
+    for plan in episode.cinPlans {
+      out[CINTable.plans.rawValue].quarantine(origin(plan.line), reason: nested)
+    }
     for enquiry in episode.section47 {
       out[CINTable.section47.rawValue].quarantine(origin(enquiry.line), reason: nested)
     }
@@ -307,7 +328,9 @@ struct CINChildRows {
     }
   }
 
-  private func setAsideFactors(_ assessment: CINRawAssessment, reason: String, in out: inout [CINStreamBuilder]) {
+  private func setAsideFactors(
+    _ assessment: CINRawAssessment, reason: String, in out: inout [CINStreamBuilder]
+  ) {
     for factor in assessment.factors {
       out[CINTable.factors.rawValue].quarantine(origin(factor.line), reason: reason)
     }

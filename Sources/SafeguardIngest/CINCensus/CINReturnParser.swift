@@ -147,7 +147,8 @@ final class CINReturnParser {
       }
     }
     throw RunError(
-      "input file \(xml.path) ends inside a <Child> element", at: SourceLocation(file: xml.path, line: Int(line)))
+      "input file \(xml.path) ends inside a <Child> element",
+      at: SourceLocation(file: xml.path, line: Int(line)))
   }
 
   /// The line of the leaf being read (a factor's own line).
@@ -166,7 +167,8 @@ final class CINReturnParser {
       let last = child.episodes.count - 1
       switch element {
       case .assessments:
-        child.episodes[last].assessments.append(CINRawAssessment(record: CINRawRecord(.assessment, line: line)))
+        child.episodes[last].assessments.append(
+          CINRawAssessment(record: CINRawRecord(.assessment, line: line)))
         return empty ? .episode : .assessment
       case .cinPlanDates:
         child.episodes[last].cinPlans.append(CINRawRecord(.cinPlan, line: line))
@@ -179,7 +181,9 @@ final class CINReturnParser {
         return empty ? .episode : .protectionPlan
       }
     case .factorsIdentified:
-      if context == .assessment, let e = child.episodes.indices.last, let a = child.episodes[e].assessments.indices.last {
+      if context == .assessment, let e = child.episodes.indices.last,
+        let a = child.episodes[e].assessments.indices.last
+      {
         child.episodes[e].assessments[a].factorsLine = line
       }
       return context

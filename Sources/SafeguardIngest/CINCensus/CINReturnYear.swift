@@ -8,7 +8,8 @@ enum CINReturnYear {
     let year = fromHeader(header) ?? fromName(path)
     guard let year else {
       throw RunError(
-        "input file \(path): the collection year is in neither the header (ReferenceDate, Year) nor the file's name")
+        "input file \(path): the collection year is in neither the header (ReferenceDate, Year) nor the file's name"
+      )
     }
     guard CINCensusSchema.years.contains(year) else {
       let first = CINCensusSchema.name(of: CINCensusSchema.years.lowerBound)
@@ -47,7 +48,8 @@ enum CINReturnYear {
         continue
       }
       // yyyy-yy, yyyy_yy, yyyy/yy
-      if i + 7 <= name.count, [45, 95, 47].contains(name[i + 4]), let second = digits(i + 5, 2), !isDigit(i + 7),
+      if i + 7 <= name.count, [45, 95, 47].contains(name[i + 4]), let second = digits(i + 5, 2),
+        !isDigit(i + 7),
         second == (first + 1) % 100
       {
         return first + 1

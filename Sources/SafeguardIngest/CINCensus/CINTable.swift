@@ -25,7 +25,8 @@ public enum CINTable: Int, CaseIterable, Sendable {
   public func stream(of input: String) -> String { "\(input)_\(suffix)" }
 
   public var schema: Schema {
-    let year = Field("collection_year", .integer, meaning: "the return the row was read from (2024 for 2023-24)")
+    let year = Field(
+      "collection_year", .integer, meaning: "the return the row was read from (2024 for 2023-24)")
     let child = Field("child_id", .string, meaning: "the child's LAchildID in the return")
     let referral = Field("referral_date", .date, meaning: "CINreferralDate of the episode the row belongs to")
     func date(_ name: String, _ element: String) -> Field { Field(name, .date, meaning: element) }
@@ -37,7 +38,8 @@ public enum CINTable: Int, CaseIterable, Sendable {
       return Schema([
         year, date("reference_date", "ReferenceDate of the return's header"),
         Field("la_code", .string, meaning: "LEA of the return's header: the authority's number"),
-        Field("schema", .string, meaning: "the collection year whose schema the return was read by (2023-24)"),
+        Field(
+          "schema", .string, meaning: "the collection year whose schema the return was read by (2023-24)"),
         Field("children", .integer, meaning: "Child elements in the return"),
       ])
     case .children:
@@ -46,14 +48,17 @@ public enum CINTable: Int, CaseIterable, Sendable {
         code("upn_unknown", CINCensusSchema.upnUnknown, "UPNunknown"), date("birth_date", "PersonBirthDate"),
         date("expected_birth_date", "ExpectedPersonBirthDate"),
         code("sex", CINCensusSchema.sexes, "Sex, or GenderCurrent (1 M, 2 F, 0 and 9 U)"),
-        date("death_date", "PersonDeathDate"), code("ethnicity", CINCensusSchema.ethnicities, "Ethnicity"), year,
+        date("death_date", "PersonDeathDate"), code("ethnicity", CINCensusSchema.ethnicities, "Ethnicity"),
+        year,
       ])
     case .episodes:
       return Schema([
         child, referral, code("referral_source", CINCensusSchema.allReferralSources, "ReferralSource"),
-        code("primary_need", CINCensusSchema.needCodes, "PrimaryNeedCode"), date("closure_date", "CINclosureDate"),
+        code("primary_need", CINCensusSchema.needCodes, "PrimaryNeedCode"),
+        date("closure_date", "CINclosureDate"),
         code("closure_reason", CINCensusSchema.allClosureReasons, "ReasonForClosure"),
-        date("initial_cpc_date", "DateOfInitialCPC"), Field("referral_nfa", .boolean, meaning: "ReferralNFA"), year,
+        date("initial_cpc_date", "DateOfInitialCPC"), Field("referral_nfa", .boolean, meaning: "ReferralNFA"),
+        year,
       ])
     case .assessments:
       return Schema([
@@ -74,8 +79,10 @@ public enum CINTable: Int, CaseIterable, Sendable {
       ])
     case .section47:
       return Schema([
-        child, referral, date("start_date", "S47ActualStartDate"), date("icpc_target_date", "InitialCPCtarget"),
-        date("icpc_date", "DateOfInitialCPC"), Field("icpc_not_required", .boolean, meaning: "ICPCnotRequired"),
+        child, referral, date("start_date", "S47ActualStartDate"),
+        date("icpc_target_date", "InitialCPCtarget"),
+        date("icpc_date", "DateOfInitialCPC"),
+        Field("icpc_not_required", .boolean, meaning: "ICPCnotRequired"),
         year,
       ])
     case .cpPlans:

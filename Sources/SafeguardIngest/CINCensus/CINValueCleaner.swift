@@ -98,7 +98,8 @@ struct CINValueCleaner {
       }
     }
     if bytes.count == 10, bytes[2] == UInt8(ascii: "/"), bytes[5] == UInt8(ascii: "/"),
-      let d = Self.number(bytes[0..<2]), let m = Self.number(bytes[3..<5]), let y = Self.number(bytes[6..<10]),
+      let d = Self.number(bytes[0..<2]), let m = Self.number(bytes[3..<5]),
+      let y = Self.number(bytes[6..<10]),
       let day = CivilDate.days(year: y, month: m, day: d)
     {
       repairs.append("\(element.name): a date written dd/MM/yyyy")
@@ -121,7 +122,9 @@ struct CINValueCleaner {
       repairs.append("\(element.name): a description in place of the code")
       return .value(index)
     }
-    if table.known.contains(folded) { return .invalid("\(element.name) is not a code of the \(schema) schema") }
+    if table.known.contains(folded) {
+      return .invalid("\(element.name) is not a code of the \(schema) schema")
+    }
     return .invalid("\(element.name) is not one of its codes")
   }
 
@@ -228,7 +231,8 @@ struct CINValueCleaner {
   /// `Z`, `+01:00` or `-05:00`: the time zone `xs:date` allows.
   static func isTimeZone(_ rest: ArraySlice<UInt8>) -> Bool {
     if rest.count == 1 { return rest.first == UInt8(ascii: "Z") }
-    guard rest.count == 6, let sign = rest.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else {
+    guard rest.count == 6, let sign = rest.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")
+    else {
       return false
     }
     let s = rest.startIndex

@@ -72,7 +72,9 @@ final class XMLStreamReader {
     reader = made
     sg_xml_capture_faults(reader, fault)
     for (index, name) in names.enumerated() {
-      if let interned = xmlTextReaderConstString(reader, name) { tags.insert(UnsafeRawPointer(interned), Int32(index)) }
+      if let interned = xmlTextReaderConstString(reader, name) {
+        tags.insert(UnsafeRawPointer(interned), Int32(index))
+      }
     }
   }
 
@@ -109,7 +111,8 @@ final class XMLStreamReader {
     }
     if let failure = file.failure { throw RunError("cannot read input file \(path): \(failure)") }
     if status < 0 || fault.pointee.code != 0 {
-      let line = fault.pointee.line > 0 ? Int(fault.pointee.line) : Int(xmlTextReaderGetParserLineNumber(reader))
+      let line =
+        fault.pointee.line > 0 ? Int(fault.pointee.line) : Int(xmlTextReaderGetParserLineNumber(reader))
       throw RunError(
         "input file \(path) is not well-formed XML (libxml2 error \(fault.pointee.code))",
         at: SourceLocation(file: path, line: line))
@@ -135,8 +138,12 @@ final class XMLStreamReader {
 
   /// The current text node's bytes (UTF-8, entities replaced), valid only inside `body`.
   func withValue<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    guard let value = xmlTextReaderConstValue(reader) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-    return body(UnsafeBufferPointer(start: value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))))
+    guard let value = xmlTextReaderConstValue(reader) else {
+      return body(UnsafeBufferPointer(start: nil, count: 0))
+    }
+    return body(
+      UnsafeBufferPointer(
+        start: value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))))
   }
 
   /// Bytes read from the file so far.
@@ -152,7 +159,9 @@ struct PointerTags {
   private var keys = [UInt](repeating: 0, count: 256)
   private var values = [Int32](repeating: -1, count: 256)
 
-  private static func slot(_ key: UInt) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56) }
+  private static func slot(_ key: UInt) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56)
+  }
 
   mutating func insert(_ pointer: UnsafeRawPointer, _ tag: Int32) {
     let key = UInt(bitPattern: pointer)

@@ -18,7 +18,8 @@ import SafeguardCore
 /// by the CSV reader, each column typed (`SSDA903Table.columns`).
 public struct SSDA903Input: InputSource {
   public static let format = "ssda903"
-  public static let summary = "the SSDA903 children-looked-after return's CSV files, tables told apart by their columns"
+  public static let summary =
+    "the SSDA903 children-looked-after return's CSV files, tables told apart by their columns"
 
   public let spec: InputSpec
 
@@ -30,7 +31,10 @@ public struct SSDA903Input: InputSource {
   }
 
   public var streams: StreamSchemas {
-    StreamSchemas(SSDA903Table.allCases.map { ($0.stream(of: spec.name), Schema($0.columns.map { Field($0.field, $0.type) })) })
+    StreamSchemas(
+      SSDA903Table.allCases.map {
+        ($0.stream(of: spec.name), Schema($0.columns.map { Field($0.field, $0.type) }))
+      })
   }
 
   /// Each file's table, read from its header; the files of each table newest first.
@@ -61,12 +65,15 @@ public struct SSDA903Input: InputSource {
 
   func tableSpec(_ table: SSDA903Table, files: [String]) -> InputSpec {
     InputSpec(
-      name: table.stream(of: spec.name), pattern: spec.pattern, files: files, format: .csv, columns: table.columns,
+      name: table.stream(of: spec.name), pattern: spec.pattern, files: files, format: .csv,
+      columns: table.columns,
       location: spec.location)
   }
 
   public func checkFiles() throws(RunError) {
-    for (table, files) in try tables() { try InputReader(spec: tableSpec(table, files: files)).checkHeaders() }
+    for (table, files) in try tables() {
+      try InputReader(spec: tableSpec(table, files: files)).checkHeaders()
+    }
   }
 
   public func read(context: RunContext, batchSize: Int, deliver: (ReadPiece) async throws -> Void)
@@ -83,7 +90,9 @@ public struct SSDA903Input: InputSource {
       stream.fields = read.fields
       streams[read.name] = stream
     }
-    counts.streams = SSDA903Table.allCases.map { streams[$0.stream(of: spec.name)] ?? StreamCounts(name: $0.stream(of: spec.name)) }
+    counts.streams = SSDA903Table.allCases.map {
+      streams[$0.stream(of: spec.name)] ?? StreamCounts(name: $0.stream(of: spec.name))
+    }
     counts.rowsRead = counts.streams!.reduce(0) { $0 + $1.rowsRead }
     return counts
   }

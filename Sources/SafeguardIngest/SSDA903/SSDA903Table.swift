@@ -16,32 +16,61 @@ public enum SSDA903Table: String, CaseIterable, Sendable {
   private var layout: (columns: [(String, Kind)], optional: Set<String>) {
     switch self {
     case .header:
-      ([("CHILD", .text), ("SEX", .sex), ("DOB", .date), ("ETHNIC", .text), ("UPN", .upn), ("MOTHER", .flag),
-        ("MC_DOB", .date)], [])
+      (
+        [
+          ("CHILD", .text), ("SEX", .sex), ("DOB", .date), ("ETHNIC", .text), ("UPN", .upn),
+          ("MOTHER", .flag),
+          ("MC_DOB", .date),
+        ], []
+      )
     case .episodes:
-      ([("CHILD", .text), ("DECOM", .date), ("RNE", .text), ("LS", .text), ("CIN", .need), ("PLACE", .text),
-        ("PLACE_PROVIDER", .text), ("DEC", .date), ("REC", .text), ("REASON_PLACE_CHANGE", .text),
-        ("HOME_POST", .postcode), ("PL_POST", .postcode), ("URN", .text)], ["URN", "REASON_PLACE_CHANGE"])
+      (
+        [
+          ("CHILD", .text), ("DECOM", .date), ("RNE", .text), ("LS", .text), ("CIN", .need), ("PLACE", .text),
+          ("PLACE_PROVIDER", .text), ("DEC", .date), ("REC", .text), ("REASON_PLACE_CHANGE", .text),
+          ("HOME_POST", .postcode), ("PL_POST", .postcode), ("URN", .text),
+        ], ["URN", "REASON_PLACE_CHANGE"]
+      )
     case .reviews: ([("CHILD", .text), ("DOB", .date), ("REVIEW", .date), ("REVIEW_CODE", .text)], [])
     case .uasc: ([("CHILD", .text), ("SEX", .sex), ("DOB", .date), ("DUC", .date)], [])
     case .missing:
       ([("CHILD", .text), ("DOB", .date), ("MISSING", .text), ("MIS_START", .date), ("MIS_END", .date)], [])
     case .oc2:
-      ([("CHILD", .text), ("DOB", .date), ("SDQ_SCORE", .number), ("SDQ_REASON", .text), ("CONVICTED", .flag),
-        ("HEALTH_CHECK", .flag), ("IMMUNISATIONS", .flag), ("TEETH_CHECK", .flag), ("HEALTH_ASSESSMENT", .flag),
-        ("SUBSTANCE_MISUSE", .flag), ("INTERVENTION_RECEIVED", .flag), ("INTERVENTION_OFFERED", .flag)], [])
-    case .oc3: ([("CHILD", .text), ("DOB", .date), ("IN_TOUCH", .text), ("ACTIV", .text), ("ACCOM", .text)], [])
+      (
+        [
+          ("CHILD", .text), ("DOB", .date), ("SDQ_SCORE", .number), ("SDQ_REASON", .text),
+          ("CONVICTED", .flag),
+          ("HEALTH_CHECK", .flag), ("IMMUNISATIONS", .flag), ("TEETH_CHECK", .flag),
+          ("HEALTH_ASSESSMENT", .flag),
+          ("SUBSTANCE_MISUSE", .flag), ("INTERVENTION_RECEIVED", .flag), ("INTERVENTION_OFFERED", .flag),
+        ], []
+      )
+    case .oc3:
+      ([("CHILD", .text), ("DOB", .date), ("IN_TOUCH", .text), ("ACTIV", .text), ("ACCOM", .text)], [])
     case .ad1:
-      ([("CHILD", .text), ("DOB", .date), ("DATE_INT", .date), ("DATE_MATCH", .date), ("FOSTER_CARE", .flag),
-        ("NB_ADOPTR", .text), ("SEX_ADOPTR", .text), ("LS_ADOPTR", .text)], [])
+      (
+        [
+          ("CHILD", .text), ("DOB", .date), ("DATE_INT", .date), ("DATE_MATCH", .date),
+          ("FOSTER_CARE", .flag),
+          ("NB_ADOPTR", .text), ("SEX_ADOPTR", .text), ("LS_ADOPTR", .text),
+        ], []
+      )
     case .placedAdoption:
-      ([("CHILD", .text), ("DOB", .date), ("DATE_PLACED", .date), ("DATE_PLACED_CEASED", .date),
-        ("REASON_PLACED_CEASED", .text)], [])
+      (
+        [
+          ("CHILD", .text), ("DOB", .date), ("DATE_PLACED", .date), ("DATE_PLACED_CEASED", .date),
+          ("REASON_PLACED_CEASED", .text),
+        ], []
+      )
     case .previousPermanence:
       // DATE_PERM may be a partial or unknown date (the return allows them): kept as text.
-      ([("CHILD", .text), ("DOB", .date), ("PREV_PERM", .text), ("LA_PERM", .text), ("DATE_PERM", .text)], [])
+      (
+        [("CHILD", .text), ("DOB", .date), ("PREV_PERM", .text), ("LA_PERM", .text), ("DATE_PERM", .text)], []
+      )
     case .socialWorker:
-      ([("CHILD", .text), ("SW_ID", .text), ("SW_DECOM", .date), ("SW_DEC", .date), ("SW_REASON", .text)], [])
+      (
+        [("CHILD", .text), ("SW_ID", .text), ("SW_DECOM", .date), ("SW_DEC", .date), ("SW_REASON", .text)], []
+      )
     }
   }
 
@@ -65,9 +94,11 @@ public enum SSDA903Table: String, CaseIterable, Sendable {
       case .number: return ColumnSpec(field: field, sources: [name], type: .integer, required: required)
       case .postcode:
         return ColumnSpec(field: field, sources: [name], type: .string, required: required, check: .postcode)
-      case .upn: return ColumnSpec(field: field, sources: [name], type: .string, required: required, check: .upn)
+      case .upn:
+        return ColumnSpec(field: field, sources: [name], type: .string, required: required, check: .upn)
       case .sex:
-        return ColumnSpec(field: field, sources: [name], type: .code(CodeList(["1", "2"])), required: required)
+        return ColumnSpec(
+          field: field, sources: [name], type: .code(CodeList(["1", "2"])), required: required)
       case .need:
         return ColumnSpec(
           field: field, sources: [name], type: .code(CodeList((1...8).map { "N\($0)" })), required: required)
@@ -86,7 +117,9 @@ public enum SSDA903Table: String, CaseIterable, Sendable {
   /// table's but DUC); nil when none.
   public static func of(header: [String]) -> SSDA903Table? {
     let names = Set(header.map(folded))
-    let candidates = allCases.filter { table in table.requiredColumns.allSatisfy { names.contains(folded($0)) } }
+    let candidates = allCases.filter { table in
+      table.requiredColumns.allSatisfy { names.contains(folded($0)) }
+    }
     return candidates.max { $0.requiredColumns.count < $1.requiredColumns.count }
   }
 }

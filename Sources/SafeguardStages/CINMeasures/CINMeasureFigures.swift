@@ -46,7 +46,8 @@ struct CINMeasureFigures {
     for code in CINCensusSchema.factors(in: year) {
       add("assessments_authorised_in_year_by_factor.\(code)", byFactor[code] ?? 0)
     }
-    for (suffix, window) in [("in_year", inYear), ("in_3_years", inThreeYears)] as [(String, (Int32) -> Bool)] {
+    for (suffix, window) in [("in_year", inYear), ("in_3_years", inThreeYears)] as [(String, (Int32) -> Bool)]
+    {
       var groupsOf: [Int32: Set<String>] = [:]
       for factor in r.factors where window(factor.authorised) {
         for group in Self.groups where group.codes.contains(factor.code) {
@@ -54,13 +55,19 @@ struct CINMeasureFigures {
         }
       }
       for group in Self.groups {
-        add("children_with_factor_group_\(suffix).\(group.name)", groupsOf.values.filter { $0.contains(group.name) }.count)
+        add(
+          "children_with_factor_group_\(suffix).\(group.name)",
+          groupsOf.values.filter { $0.contains(group.name) }.count)
       }
-      add("children_with_factor_group_\(suffix).all_three", groupsOf.values.filter { $0.count == Self.groups.count }.count)
+      add(
+        "children_with_factor_group_\(suffix).all_three",
+        groupsOf.values.filter { $0.count == Self.groups.count }.count)
     }
     let starting = r.cpPlans.filter { inYear($0.start) }
     for category in ["NEG", "PHY", "SAB", "EMO", "MUL"] {
-      add("cp_plans_starting_in_year_by_initial_category.\(category)", starting.filter { $0.initial == category }.count)
+      add(
+        "cp_plans_starting_in_year_by_initial_category.\(category)",
+        starting.filter { $0.initial == category }.count)
     }
     let open = r.cpPlans.filter { openAtReferenceDate(start: $0.start, end: $0.end) }
     add("children_on_cp_plan_at_ref_date", Set(open.map(\.child)).count)
@@ -73,11 +80,14 @@ struct CINMeasureFigures {
     add(
       "cin_plans_open_at_ref_date_lasting_more_than_6_months",
       r.cinPlans.filter {
-        openAtReferenceDate(start: $0.start, end: $0.end) && CalendarMonths.adding(6, to: $0.start) < referenceDate
+        openAtReferenceDate(start: $0.start, end: $0.end)
+          && CalendarMonths.adding(6, to: $0.start) < referenceDate
       }.count)
     let youngOnNeglectPlans = Set(
       open.filter { plan in
-        guard plan.latest == "NEG", let born = r.birth[Int(plan.child)], born <= referenceDate else { return false }
+        guard plan.latest == "NEG", let born = r.birth[Int(plan.child)], born <= referenceDate else {
+          return false
+        }
         return CalendarMonths.age(born: born, on: referenceDate) <= 5
       }.map(\.child))
     add("children_aged_0_5_on_neglect_cp_plan_at_ref_date", youngOnNeglectPlans.count)
@@ -87,7 +97,9 @@ struct CINMeasureFigures {
   /// Plans starting in the year that are a second or later plan (NumberOfPreviousCPP of 1 or
   /// more; where it is missing, an earlier plan of the child in the data), and of those, the
   /// ones starting under neglect whose previous plan in the data ended under neglect.
-  private func repeatPlans(_ all: [CINMeasureRecords.ProtectionPlan], starting: [CINMeasureRecords.ProtectionPlan])
+  private func repeatPlans(
+    _ all: [CINMeasureRecords.ProtectionPlan], starting: [CINMeasureRecords.ProtectionPlan]
+  )
     -> (Int, Int)
   {
     var byChild: [Int32: [CINMeasureRecords.ProtectionPlan]] = [:]
@@ -114,7 +126,8 @@ enum CalendarMonths {
     let total = y * 12 + (m - 1) + months
     let year = total / 12
     let month = total % 12 + 1
-    return CivilDate.days(year: year, month: month, day: min(d, CivilDate.daysInMonth(year: year, month: month)))!
+    return CivilDate.days(
+      year: year, month: month, day: min(d, CivilDate.daysInMonth(year: year, month: month)))!
   }
 
   /// Completed years of age on a day.

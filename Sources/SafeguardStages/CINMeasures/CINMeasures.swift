@@ -13,7 +13,8 @@ import Synchronization
 /// in which the streams arrive does not matter; it passes every batch on.
 public final class CINMeasures: Stage {
   public static let name = "cin-measures"
-  public static let summary = "the CIN Census measures of the latest return year and 3 years, as measure,value"
+  public static let summary =
+    "the CIN Census measures of the latest return year and 3 years, as measure,value"
 
   let label: String
   let input: String

@@ -121,7 +121,8 @@ public final class Overlay: Stage {
 
   /// The children, addresses and relationships before the records linked through them.
   public func precedence(_ streams: StreamSchemas) -> StreamPrecedence? {
-    StreamPrecedence(first: structuralStreams, then: options.factors.map(\.stream) + options.measures.map(\.stream))
+    StreamPrecedence(
+      first: structuralStreams, then: options.factors.map(\.stream) + options.measures.map(\.stream))
   }
 
   private var structuralStreams: [String] {

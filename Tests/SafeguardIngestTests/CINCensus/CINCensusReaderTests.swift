@@ -77,7 +77,10 @@ import Testing
     let text = cinReturn(year: 2025, Self.twoChildren)
     let path = scratch.write("cin.xml", text)
     let result = try await readCIN([path])
-    #expect(result.rows("returns") == [[.integer(2025), Self.day("2025-03-31"), .string("999"), .string("2024-25"), .integer(2)]])
+    #expect(
+      result.rows("returns") == [
+        [.integer(2025), Self.day("2025-03-31"), .string("999"), .string("2024-25"), .integer(2)]
+      ])
     #expect(result.column("children", "child_id") == [.string("1001"), .string("1002")])
     #expect(result.column("children", "sex") == [.string("M"), .string("F")])
     #expect(result.column("children", "birth_date") == [Self.day("2019-02-14"), Self.day("2010-07-01")])
@@ -87,7 +90,10 @@ import Testing
     #expect(result.rows("assessments").count == 1)
     #expect(result.column("assessments", "factors") == [.integer(2)])
     #expect(result.column("factors", "factor") == [.string("3B"), .string("4B")])
-    #expect(result.column("factors", "assessment_authorisation_date") == [Self.day("2024-06-10"), Self.day("2024-06-10")])
+    #expect(
+      result.column("factors", "assessment_authorisation_date") == [
+        Self.day("2024-06-10"), Self.day("2024-06-10"),
+      ])
     #expect(result.column("plans", "end_date") == [Self.day("2024-12-01")])
     #expect(result.column("section47", "icpc_date") == [Self.day("2024-05-18")])
     #expect(result.column("cp_plans", "end_date") == [.null])
@@ -202,7 +208,9 @@ import Testing
     #expect(result.column("children", "sex") == [.string("F"), .string("U")])
 
     let episodes = result.stream("episodes")
-    #expect(episodes.rowsRead == 4 && episodes.rowsMerged == 1 && episodes.quarantined == ["its child has no LAchildID": 1])
+    #expect(
+      episodes.rowsRead == 4 && episodes.rowsMerged == 1
+        && episodes.quarantined == ["its child has no LAchildID": 1])
     #expect(
       episodes.repairs == [
         "CINreferralDate: stray spaces removed": 1, "PrimaryNeedCode: stray spaces removed": 1,
@@ -221,7 +229,10 @@ import Testing
 
     // Quarantine and repair rows cite file and line, and never hold a value of the return.
     #expect(result.quarantine.count == 7 && result.repairs.count == 6)
-    #expect(result.quarantine.contains { $0[0] == "cin_cp_plans" && Int($0[2]) == Self.lines(of: "ChildProtectionPlans", in: text)[0] })
+    #expect(
+      result.quarantine.contains {
+        $0[0] == "cin_cp_plans" && Int($0[2]) == Self.lines(of: "ChildProtectionPlans", in: text)[0]
+      })
     for value in ["2001", "3003", "30 03", "K999303223843", "2024-", "2015", "2012", "N1", "EMO", "true"] {
       #expect(!result.quarantineText.contains(value) && !result.repairsText.contains(value), "\(value)")
     }
@@ -236,13 +247,19 @@ import Testing
       """
     }
     let new = scratch.write(
-      "new.xml", cinReturn(year: 2026, child("11", "<Sex>F</Sex>") + child("12", "<Sex>U</Sex>") + child("13", "<GenderCurrent>1</GenderCurrent>")))
+      "new.xml",
+      cinReturn(
+        year: 2026,
+        child("11", "<Sex>F</Sex>") + child("12", "<Sex>U</Sex>")
+          + child("13", "<GenderCurrent>1</GenderCurrent>")))
     let old = scratch.write(
-      "old.xml", cinReturn(year: 2025, child("21", "<GenderCurrent>9</GenderCurrent>") + child("22", "<Sex>M</Sex>")))
+      "old.xml",
+      cinReturn(year: 2025, child("21", "<GenderCurrent>9</GenderCurrent>") + child("22", "<Sex>M</Sex>")))
     let result = try await readCIN([old, new])
     #expect(result.column("children", "child_id") == ["11", "12", "13", "21", "22"].map(Value.string))
     #expect(result.column("children", "sex") == ["F", "U", "M", "U", "M"].map(Value.string))
-    #expect(result.column("children", "collection_year") == [2026, 2026, 2026, 2025, 2025].map(Value.integer))
+    #expect(
+      result.column("children", "collection_year") == [2026, 2026, 2026, 2025, 2025].map(Value.integer))
   }
 
   @Test func theReturnsYearChoosesWhichFactorCodesAreValid() async throws {
@@ -258,23 +275,28 @@ import Testing
       """
     }
     let files = [
-      scratch.write("y2020.xml", cinReturn(year: 2020, child(1, "2019-06-01", "18A") + child(2, "2019-06-02", "24A"))),
-      scratch.write("y2021.xml", cinReturn(year: 2021, child(3, "2020-06-01", "18B") + child(4, "2020-06-02", "24A"))),
-      scratch.write("y2022.xml", cinReturn(year: 2022, child(5, "2021-06-01", "24A") + child(6, "2021-06-02", "18A"))),
-      scratch.write("y2024.xml", cinReturn(year: 2024, child(7, "2023-06-01", "18c") + child(8, "2023-06-02", "99Z"))),
+      scratch.write(
+        "y2020.xml", cinReturn(year: 2020, child(1, "2019-06-01", "18A") + child(2, "2019-06-02", "24A"))),
+      scratch.write(
+        "y2021.xml", cinReturn(year: 2021, child(3, "2020-06-01", "18B") + child(4, "2020-06-02", "24A"))),
+      scratch.write(
+        "y2022.xml", cinReturn(year: 2022, child(5, "2021-06-01", "24A") + child(6, "2021-06-02", "18A"))),
+      scratch.write(
+        "y2024.xml", cinReturn(year: 2024, child(7, "2023-06-01", "18c") + child(8, "2023-06-02", "99Z"))),
     ]
     let result = try await readCIN(files)
     // Newest return first: 7 (18c read as 18C), then 5, 3, 1.
     #expect(result.column("factors", "factor") == ["18C", "24A", "18B", "18A"].map(Value.string))
     #expect(result.column("factors", "child_id") == ["7", "5", "3", "1"].map(Value.string))
     #expect(
-      result.stream("factors").quarantined == [
-        "AssessmentFactors is not a code of the 2023-24 schema": 0,
-        "AssessmentFactors is not one of its codes": 1,
-        "AssessmentFactors is not a code of the 2021-22 schema": 1,
-        "AssessmentFactors is not a code of the 2020-21 schema": 1,
-        "AssessmentFactors is not a code of the 2019-20 schema": 1,
-      ].filter { $0.value > 0 })
+      result.stream("factors").quarantined
+        == [
+          "AssessmentFactors is not a code of the 2023-24 schema": 0,
+          "AssessmentFactors is not one of its codes": 1,
+          "AssessmentFactors is not a code of the 2021-22 schema": 1,
+          "AssessmentFactors is not a code of the 2020-21 schema": 1,
+          "AssessmentFactors is not a code of the 2019-20 schema": 1,
+        ].filter { $0.value > 0 })
     #expect(result.stream("factors").repairs == ["AssessmentFactors: a code in lower case or with spaces": 1])
   }
 
@@ -312,12 +334,16 @@ import Testing
       #expect(result.column("episodes", "closure_date") == [Self.day("2024-12-01")])
       #expect(result.column("cp_plans", "end_date") == [Self.day("2024-11-30")])
       #expect(result.column("cp_plans", "latest_category") == [.string("NEG")])
-      #expect(result.column("assessments", "collection_year") == [.integer(2024)], "only the earlier return has it")
+      #expect(
+        result.column("assessments", "collection_year") == [.integer(2024)], "only the earlier return has it")
       #expect(result.column("factors", "factor") == [.string("3B")])
       for table in ["children", "episodes", "cp_plans"] {
         #expect(result.stream(table).merged == ["already read from a later return": 1], "\(table)")
       }
-      #expect(result.counts.files.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["a_later.xml", "z_earlier.xml"])
+      #expect(
+        result.counts.files.map { URL(fileURLWithPath: $0.path).lastPathComponent } == [
+          "a_later.xml", "z_earlier.xml",
+        ])
       #expect(result.counts.rowsMerged == 3)
     }
   }
@@ -343,7 +369,8 @@ import Testing
       ("other.xml", "<?xml version=\"1.0\"?><Return><Child/></Return>", "not a CIN Census return"),
     ] {
       let spec = InputSpec(
-        name: "cin", pattern: "*.xml", files: [scratch.write(name, text)], format: InputFormat(rawValue: "cin-census"),
+        name: "cin", pattern: "*.xml", files: [scratch.write(name, text)],
+        format: InputFormat(rawValue: "cin-census"),
         columns: [])
       var diagnostics = Diagnostics()
       let input = try require_(CINCensusInput(spec: spec, diagnostics: &diagnostics))
@@ -406,7 +433,9 @@ import Testing
     let childLines = Self.lines(of: "Child", in: text)
     let planLines = Self.lines(of: "ChildProtectionPlans", in: text)
     #expect(childLines.last! > 70_000)
-    let quarantined = Dictionary(grouping: result.quarantine, by: { $0[0] }).mapValues { $0.map { Int($0[2])! } }
+    let quarantined = Dictionary(grouping: result.quarantine, by: { $0[0] }).mapValues {
+      $0.map { Int($0[2])! }
+    }
     #expect(quarantined["cin_children"] == [childLines[2999], childLines[5998]])
     #expect(quarantined["cin_cp_plans"] == [planLines[2999], planLines[4999], planLines[5998]])
     #expect(result.origins["cin_children"]!.last == childLines.last)
@@ -423,7 +452,8 @@ import Testing
       let pieces = try await readCIN(paths, batchSize: size)
       #expect(pieces.rows == whole.rows && pieces.origins == whole.origins, "batch size \(size)")
       #expect(pieces.counts.streams == whole.counts.streams)
-      #expect(pieces.quarantine.count == whole.quarantine.count && pieces.repairs.count == whole.repairs.count)
+      #expect(
+        pieces.quarantine.count == whole.quarantine.count && pieces.repairs.count == whole.repairs.count)
     }
   }
 }

@@ -16,23 +16,29 @@ import Testing
   static func read(_ files: [String]) async throws -> Read {
     let scratch = Scratch()
     let context = RunContext(
-      runID: "test", logger: Logger(label: "903"), output: try OutputWriter(directory: scratch.directory + "/out"))
-    let spec = InputSpec(name: "lac", pattern: "*.csv", files: files, format: InputFormat(rawValue: "ssda903"), columns: [])
+      runID: "test", logger: Logger(label: "903"),
+      output: try OutputWriter(directory: scratch.directory + "/out"))
+    let spec = InputSpec(
+      name: "lac", pattern: "*.csv", files: files, format: InputFormat(rawValue: "ssda903"), columns: [])
     var diagnostics = Diagnostics()
     let input = try require_(SSDA903Input(spec: spec, diagnostics: &diagnostics))
     try input.checkFiles()
     var rows: [String: [[Value]]] = [:]
     let counts = try await input.read(context: context, batchSize: 2) { piece in
       guard let batch = piece.batch else { return }
-      for row in 0..<batch.count { rows[batch.stream, default: []].append(batch.record(at: row).map(\.value)) }
+      for row in 0..<batch.count {
+        rows[batch.stream, default: []].append(batch.record(at: row).map(\.value))
+      }
     }
     return Read(rows: rows, counts: counts)
   }
 
   @Test func eachFileIsReadAsTheTableItsColumnsNameWhateverItsName() async throws {
     let scratch = Scratch()
-    try FileManager.default.createDirectory(atPath: scratch.directory + "/2023-24", withIntermediateDirectories: true)
-    try FileManager.default.createDirectory(atPath: scratch.directory + "/2024-25", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: scratch.directory + "/2023-24", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: scratch.directory + "/2024-25", withIntermediateDirectories: true)
     let files = [
       scratch.write("2023-24/a.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n7,2,01/02/2010,WBRI,,0,\n"),
       scratch.write(
@@ -65,7 +71,8 @@ import Testing
   @Test func aFileOfNoTableIsRefusedNamingIt() throws {
     let scratch = Scratch()
     let path = scratch.write("notes.csv", "CHILD,NOTE\n7,hello\n")
-    let spec = InputSpec(name: "lac", pattern: "*.csv", files: [path], format: InputFormat(rawValue: "ssda903"), columns: [])
+    let spec = InputSpec(
+      name: "lac", pattern: "*.csv", files: [path], format: InputFormat(rawValue: "ssda903"), columns: [])
     var diagnostics = Diagnostics()
     let input = try require_(SSDA903Input(spec: spec, diagnostics: &diagnostics))
     #expect {
@@ -80,7 +87,8 @@ import Testing
     #expect(SSDA903Table.of(header: ["child", "sex", "dob", "duc"]) == .uasc)
     #expect(SSDA903Table.of(header: ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"]) == .oc3)
     #expect(SSDA903Table.of(header: ["CHILD", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"]) == .socialWorker)
-    #expect(SSDA903Table.of(header: ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"]) == .previousPermanence)
+    #expect(
+      SSDA903Table.of(header: ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"]) == .previousPermanence)
     #expect(
       SSDA903Table.of(header: ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"])
         == .placedAdoption)

@@ -14,11 +14,14 @@ import Testing
 
   static let schemas: [String: Schema] = [
     "cin_returns": Schema([Field("collection_year", .integer)]),
-    "cin_children": Schema([Field("child_id", .string), Field("birth_date", .date), Field("collection_year", .integer)]),
+    "cin_children": Schema([
+      Field("child_id", .string), Field("birth_date", .date), Field("collection_year", .integer),
+    ]),
     "cin_episodes": Schema([Field("referral_date", .date)]),
     "cin_assessments": Schema([Field("authorisation_date", .date)]),
     "cin_factors": Schema([
-      Field("child_id", .string), Field("assessment_authorisation_date", .date), Field("factor", .code(factorCodes)),
+      Field("child_id", .string), Field("assessment_authorisation_date", .date),
+      Field("factor", .code(factorCodes)),
     ]),
     "cin_plans": Schema([Field("start_date", .date), Field("end_date", .date)]),
     "cin_cp_plans": Schema([
@@ -37,7 +40,8 @@ import Testing
   static func stage() throws -> CINMeasures {
     var diagnostics = Diagnostics()
     let spec = StageSpec(
-      uses: "cin-measures", label: "cin-measures", options: try ConfigDocument.parse("returns: cin", file: "t.yaml"),
+      uses: "cin-measures", label: "cin-measures",
+      options: try ConfigDocument.parse("returns: cin", file: "t.yaml"),
       plugin: nil, onError: .fail, location: SourceLocation(file: "t.yaml", line: 1))
     let stage = try #require(CINMeasures(spec: spec, diagnostics: &diagnostics))
     try diagnostics.check()
@@ -52,7 +56,8 @@ import Testing
     let table = try #require(out["cin_measures"])
     var result: [String: Int64] = [:]
     for row in 0..<table.count {
-      guard case .string(let name) = table.value("measure", at: row), case .integer(let value) = table.value("value", at: row)
+      guard case .string(let name) = table.value("measure", at: row),
+        case .integer(let value) = table.value("value", at: row)
       else { continue }
       result[name] = value
     }
@@ -67,7 +72,8 @@ import Testing
       batch(
         "cin_children",
         [
-          [s("A"), d("2020-04-01"), i(2025)], [s("B"), d("2019-03-31"), i(2025)], [s("C"), d("2019-04-01"), i(2025)],
+          [s("A"), d("2020-04-01"), i(2025)], [s("B"), d("2019-03-31"), i(2025)],
+          [s("C"), d("2019-04-01"), i(2025)],
           [s("D"), .null, i(2025)], [s("E"), d("2015-01-01"), i(2024)],
         ]),
       batch("cin_episodes", [[d("2024-04-01")], [d("2025-03-31")], [d("2024-03-31")], [d("2025-04-01")]]),
@@ -77,9 +83,12 @@ import Testing
       batch(
         "cin_factors",
         [
-          [s("A"), d("2024-05-01"), s("3B")], [s("A"), d("2024-05-01"), s("4B")], [s("A"), d("2023-01-01"), s("1B")],
-          [s("B"), d("2024-06-01"), s("2C")], [s("B"), d("2024-06-01"), s("3A")], [s("B"), d("2024-07-01"), s("4C")],
-          [s("C"), d("2022-03-31"), s("3C")], [s("C"), d("2024-09-01"), s("16A")], [s("D"), d("2023-06-01"), s("4A")],
+          [s("A"), d("2024-05-01"), s("3B")], [s("A"), d("2024-05-01"), s("4B")],
+          [s("A"), d("2023-01-01"), s("1B")],
+          [s("B"), d("2024-06-01"), s("2C")], [s("B"), d("2024-06-01"), s("3A")],
+          [s("B"), d("2024-07-01"), s("4C")],
+          [s("C"), d("2022-03-31"), s("3C")], [s("C"), d("2024-09-01"), s("16A")],
+          [s("D"), d("2023-06-01"), s("4A")],
         ]),
       batch(
         "cin_plans",
@@ -147,7 +156,8 @@ import Testing
   @Test func theOutputHasExactlyTheIssuesKeysInOrder() async throws {
     let m = try await Self.measures(Self.records)
     var expected = [
-      "children_in_return", "referrals_in_year", "assessments_authorised_in_year", "assessments_authorised_in_3_years",
+      "children_in_return", "referrals_in_year", "assessments_authorised_in_year",
+      "assessments_authorised_in_3_years",
     ]
     expected += CINCensusSchema.factors(in: 2025).map { "assessments_authorised_in_year_by_factor.\($0)" }
     for window in ["in_year", "in_3_years"] {
@@ -155,11 +165,14 @@ import Testing
         "children_with_factor_group_\(window).\($0)"
       }
     }
-    expected += ["NEG", "PHY", "SAB", "EMO", "MUL"].map { "cp_plans_starting_in_year_by_initial_category.\($0)" }
+    expected += ["NEG", "PHY", "SAB", "EMO", "MUL"].map {
+      "cp_plans_starting_in_year_by_initial_category.\($0)"
+    }
     expected += [
       "children_on_cp_plan_at_ref_date", "cp_plans_open_at_ref_date_lasting_12_months_or_more",
       "repeat_cp_plans_starting_in_year", "repeat_cp_plans_starting_in_year_both_neglect",
-      "cin_plans_open_at_ref_date_lasting_more_than_6_months", "children_aged_0_5_on_neglect_cp_plan_at_ref_date",
+      "cin_plans_open_at_ref_date_lasting_more_than_6_months",
+      "children_aged_0_5_on_neglect_cp_plan_at_ref_date",
     ]
     #expect(Set(m.keys) == Set(expected) && m.count == expected.count)
   }
@@ -188,9 +201,11 @@ import Testing
     var schemas = Self.schemas
     schemas["cin_plans"] = nil
     schemas["cin_cp_plans"] = Schema([Field("child_id", .string)])
-    _ = try Self.stage().plan(StreamSchemas(schemas.keys.sorted().map { ($0, schemas[$0]!) }), diagnostics: &diagnostics)
+    _ = try Self.stage().plan(
+      StreamSchemas(schemas.keys.sorted().map { ($0, schemas[$0]!) }), diagnostics: &diagnostics)
     let messages = diagnostics.all.map(\.message)
-    #expect(messages.contains { $0.contains("'cin_plans'") && $0.contains("no input provides") }, "\(messages)")
+    #expect(
+      messages.contains { $0.contains("'cin_plans'") && $0.contains("no input provides") }, "\(messages)")
     #expect(messages.contains { $0.contains("'cin_cp_plans' has no date field 'start_date'") }, "\(messages)")
   }
 }
