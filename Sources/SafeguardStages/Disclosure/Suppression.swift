@@ -130,7 +130,9 @@ struct Suppression {
       }
       frontier = next
       // Further out only while nothing nearer is enough: a cell there costs at least twice as much.
-      let enough = candidates.contains { !suppressed[$0.cell] && (cells.values[$0.cell] ?? 0) >= max(need, 1) }
+      let enough = candidates.contains {
+        !suppressed[$0.cell] && (cells.values[$0.cell] ?? 0) >= max(need, 1)
+      }
       if distance >= 2 && enough { break }
       relations = frontier.flatMap { cells.relationsOf[$0] }.filter { !visited.contains($0) }
       if relations.isEmpty { break }
@@ -174,20 +176,37 @@ struct Suppression {
     -> (added: [Int], stuck: [Int])
   {
     var added: [Int] = []
+    var addedSet = Set<Int>()
     var stuck: [Int] = []
     for failure in failures.sorted(by: { $0.cell < $1.cell }) {
       let need = Double(profile.requiredWidth) - (intervals[failure.cell]?.width ?? 0)
       let candidates = nearby(failure, need: need).candidates
-      // A complement added this round in a relation that binds the cell may already have freed
-      // it: audit it again first.
+      // A complement added this round in a relation that binds the cell, and large enough to
+      // give it the width it lacks, has probably freed it: audit it again first. (Waiting for
+      // any complement at all took a round per few failures: 20 rounds on a small authority.)
       let binding = Set(failure.binding.flatMap { cells.relations[Int($0)].cells.map(Int.init) })
-      if !binding.isDisjoint(with: added) { continue }
+      if binding.contains(where: { addedSet.contains($0) && (cells.values[$0] ?? 0) >= max(need, 1) }) {
+        continue
+      }
       guard let chosen = complement(among: candidates, need: need) else {
         stuck.append(failure.cell)
         continue
       }
       suppressed[chosen] = true
       added.append(chosen)
+      addedSet.insert(chosen)
+      // Every other relation that pinned the cell in its programs and still has no complement
+      // gets one of its own: a cell bound by its row, its band total and its area's total
+      // needs freedom in each, and one per round took a round per relation.
+      for number in failure.binding {
+        let members = cells.relations[Int(number)].cells.map(Int.init)
+        guard !members.contains(where: { addedSet.contains($0) }) else { continue }
+        if let extra = complement(among: members.map { ($0, 1) }, need: need) {
+          suppressed[extra] = true
+          added.append(extra)
+          addedSet.insert(extra)
+        }
+      }
     }
     return (added, stuck)
   }

@@ -237,7 +237,10 @@ struct SuppressionAudit {
     for position in targets {
       let cell = Int(component[position])
       if !exact, certified(position) {
-        result.intervals[cell] = Interval(lower: low[position], upper: high[position], exact: false)
+        // Counts are whole: the values seen, rounded inwards, as `certified` counts them.
+        result.intervals[cell] = Interval(
+          lower: (low[position] - 1e-6).rounded(.up), upper: (high[position] + 1e-6).rounded(.down),
+          exact: false)
         continue
       }
       program.objective([(position, 1)], maximise: false)
@@ -250,7 +253,8 @@ struct SuppressionAudit {
       let lower = (least - 1e-6).rounded(.up)
       // A cell that cannot be a small count reveals none, however narrow its interval.
       if !exact, lower > Double(requiredWidth) || certified(position) {
-        result.intervals[cell] = Interval(lower: lower, upper: high[position], exact: false)
+        result.intervals[cell] = Interval(
+          lower: lower, upper: (high[position] + 1e-6).rounded(.down), exact: false)
         continue
       }
       program.objective([(position, 1)], maximise: true)
