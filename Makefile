@@ -6,6 +6,7 @@ DEMO_DATA ?= demo-data
 DEMO_OUT ?= out/demo
 DEMO_CHILDREN ?= 20000
 OVERLAY_OUT ?= out/neglect-overlay
+CIN_OUT ?= out/cin-census
 # Options of the benchmark against DuckDB and pandas, e.g. BENCH_ARGS="--sizes 13500 --repeats 5"
 BENCH_ARGS ?=
 
@@ -23,11 +24,13 @@ demo: release
 	.build/release/safeguard run pipelines/demo.yaml --set data=$(DEMO_DATA) --out $(DEMO_OUT)
 	test -f safeguard.key || .build/release/safeguard key generate --out safeguard.key
 	.build/release/safeguard run pipelines/neglect-overlay.yaml --set data=$(DEMO_DATA) --out $(OVERLAY_OUT)
+	.build/release/safeguard run pipelines/cin-census.yaml --set returns=$(DEMO_DATA)/returns --out $(CIN_OUT)
 	@echo
 	@echo "Demo outputs are in $(DEMO_OUT)/ (run summary: $(DEMO_OUT)/run-summary.json)"
 	@echo "The neglect overlay is in $(OVERLAY_OUT)/overlay/ (docs/measures.md defines every column),"
 	@echo "  its map layers for QGIS in $(OVERLAY_OUT)/geojson/, each file with a .metadata.json beside it (docs/exports.md)"
 	@echo "The report: $(OVERLAY_OUT)/report/neglect-overlay.html (open it in a web browser; it works offline)"
+	@echo "The CIN measures from the CIN Census returns: $(CIN_OUT)/cin_measures.csv (docs/statutory-returns.md)"
 
 test: deps
 	scripts/checker-venv.sh >/dev/null

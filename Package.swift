@@ -31,6 +31,9 @@ let package = Package(
     // The GNU Linear Programming Kit (GLPK); only SafeguardStages' LinearProgram imports it, for
     // the disclosure audit's interval attack.
     .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+    // libxml2's streaming reader (xmlTextReader) for the CIN Census returns; only
+    // SafeguardIngest's XMLStreamReader imports it.
+    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     // HMAC-SHA-256 over the system's OpenSSL libcrypto (SHA extensions where the CPU has
     // them); only SafeguardStages' HMACSHA256 imports it.
     .target(name: "CKeyedHash", linkerSettings: [.linkedLibrary("crypto")]),
@@ -53,8 +56,9 @@ let package = Package(
       dependencies: ["SafeguardCore", "Yams"],
       swiftSettings: strict
     ),
-    // Readers that turn CSV and JSON Lines bytes into typed batches.
-    .target(name: "SafeguardIngest", dependencies: ["SafeguardCore"], swiftSettings: strict),
+    // Readers that turn CSV, JSON Lines and statutory returns (CIN Census XML) into typed
+    // batches, registered by format.
+    .target(name: "SafeguardIngest", dependencies: ["SafeguardCore", "CLibXML2"], swiftSettings: strict),
     // Built-in stages, one per file.
     .target(
       name: "SafeguardStages",

@@ -11,6 +11,8 @@ if ! pkg-config --exists lua5.4 2>/dev/null; then missing+=(liblua5.4-dev); fi
 if ! pkg-config --exists libcrypto 2>/dev/null; then missing+=(libssl-dev); fi
 # The run ledger is SQLite through GRDB, which builds against the system's libsqlite3.
 if ! pkg-config --exists sqlite3 2>/dev/null; then missing+=(libsqlite3-dev); fi
+# CIN Census returns (XML) are read with libxml2's streaming reader (Sources/CLibXML2).
+if ! pkg-config --exists libxml-2.0 2>/dev/null; then missing+=(libxml2-dev); fi
 # The disclosure audit solves its linear programs with GLPK (Sources/CGLPK).
 [ -f /usr/include/glpk.h ] || missing+=(libglpk-dev)
 # The tests cross-check k-anonymity with pycanon (scripts/checker-venv.sh) and spatial weights and
@@ -31,7 +33,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "safeguard needs: ${missing[*]} (Lua 5.4, OpenSSL, SQLite and GLPK development files, a PostgreSQL server, Leaflet, Chart.js, Chromium). Install them with your package manager." >&2
+  echo "safeguard needs: ${missing[*]} (Lua 5.4, OpenSSL, SQLite, libxml2 and GLPK development files, a PostgreSQL server, Leaflet, Chart.js, Chromium). Install them with your package manager." >&2
   exit 1
 fi
 sudo=""

@@ -8,6 +8,11 @@ public struct InputSpec: Sendable, Hashable {
   /// Files matching the pattern, sorted, so every run reads them in the same order.
   public var files: [String]
   public var format: InputFormat
+  /// The input's own options, for a format whose reader reads more than the keys common to
+  /// every input (`path`, `format`, `mode`): every other key of the input's mapping, read and
+  /// checked by the format's reader as a stage reads its `with:`. Nil for CSV and JSON Lines,
+  /// whose keys the definition loader reads.
+  public var options: ConfigNode?
   public var encoding: TextEncoding
   /// The field separator for CSV (a comma unless the definition says otherwise).
   public var delimiter: UInt8
@@ -24,9 +29,10 @@ public struct InputSpec: Sendable, Hashable {
   public init(
     name: String, pattern: String, files: [String], format: InputFormat, encoding: TextEncoding = .utf8,
     delimiter: UInt8 = UInt8(ascii: ","), quotes: CSVQuotes = .lenient, columns: [ColumnSpec],
-    mode: InputMode = .all, location: SourceLocation? = nil
+    mode: InputMode = .all, location: SourceLocation? = nil, options: ConfigNode? = nil
   ) {
     self.mode = mode
+    self.options = options
     self.name = name
     self.pattern = pattern
     self.files = files
@@ -48,9 +54,25 @@ public enum InputMode: String, Sendable, Hashable, CaseIterable {
   case newFiles = "new-files"
 }
 
-public enum InputFormat: String, Sendable, Hashable, CaseIterable {
-  case csv
-  case jsonl
+/// The format an input's files are in: the name a reader is registered under (`csv`, `jsonl`,
+/// `cin-census`, ...). Formats are open like stages: a reader registered under a new name reads
+/// a new format without any change here.
+public struct InputFormat: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+  public let rawValue: String
+
+  public init(rawValue: String) { self.rawValue = rawValue }
+
+  /// Delimited text with a header line, each column mapped to a typed field (`columns:`).
+  public static let csv = InputFormat(rawValue: "csv")
+  /// One JSON object per line, each key mapped to a typed field (`columns:`).
+  public static let jsonl = InputFormat(rawValue: "jsonl")
+
+  /// The formats read through a `columns:` mapping, whose keys the definition loader reads.
+  public static let tabular: [InputFormat] = [.csv, .jsonl]
+
+  public var isTabular: Bool { Self.tabular.contains(self) }
+
+  public var description: String { rawValue }
 }
 
 public enum TextEncoding: String, Sendable, Hashable, CaseIterable {

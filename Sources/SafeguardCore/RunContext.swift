@@ -18,6 +18,8 @@ public final class RunContext: Sendable {
   public let output: OutputWriter
   public let sources: SourceFiles
   public let quarantine: QuarantineLog
+  /// Records readers accepted after repairing them, with the repair.
+  public let repairs: RepairLog
   public let counters: RunCounters
   /// The definition's reference tables (areas, postcodes, population, …), loaded on first use.
   public let reference: ReferenceTables
@@ -41,6 +43,7 @@ public final class RunContext: Sendable {
     self.output = output
     self.sources = SourceFiles()
     self.quarantine = QuarantineLog(output: output)
+    self.repairs = RepairLog(output: output)
     self.counters = RunCounters()
     self.reference = reference
     self.referenceDate = referenceDate

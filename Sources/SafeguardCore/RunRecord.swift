@@ -82,13 +82,19 @@ public struct PipelineIdentity: Sendable, Codable, Hashable {
   }
 }
 
-/// Rows of one input: read = accepted + quarantined, checked at the end of every run.
+/// Rows of one input: read = accepted + quarantined (+ merged, for an input whose reader
+/// merges repeated elements), checked at the end of every run.
 public struct InputCounts: Sendable, Codable, Hashable {
   public var name: String
   public var files: [InputFile] = []
   public var rowsRead = 0
   public var rowsAccepted = 0
   public var rowsQuarantined = 0
+  /// Rows that repeat one already read, merged into it (nil for readers that merge nothing).
+  public var rowsMerged: Int?
+  /// Each stream of an input that yields several, with its own counts; the input's counts
+  /// add them up. Nil for an input of one stream (named after the input).
+  public var streams: [StreamCounts]?
   /// Per field: values missing, and values kept although a check flagged them.
   public var fields: [String: FieldQuality] = [:]
   /// How long reading and parsing took (set by the runner).
@@ -96,11 +102,17 @@ public struct InputCounts: Sendable, Codable, Hashable {
 
   public init(name: String) { self.name = name }
 
-  public var reconciles: Bool { rowsRead == rowsAccepted + rowsQuarantined }
+  public var reconciles: Bool {
+    rowsRead == rowsAccepted + rowsQuarantined + (rowsMerged ?? 0)
+      && (streams ?? []).allSatisfy(\.reconciles)
+  }
+
+  /// The names of the streams the input yielded.
+  public var streamNames: [String] { streams?.map(\.name) ?? [name] }
 
   enum CodingKeys: String, CodingKey {
     case name, files, rowsRead = "rows_read", rowsAccepted = "rows_accepted"
-    case rowsQuarantined = "rows_quarantined", fields, timing
+    case rowsQuarantined = "rows_quarantined", rowsMerged = "rows_merged", streams, fields, timing
   }
 }
 

@@ -75,10 +75,17 @@ public protocol Stage: Sendable {
   /// that names it. `validate` checks them against the tables' headers, so that a table
   /// lacking one fails validation rather than the run.
   var referenceColumns: [ReferenceColumn] { get }
+
+  /// The streams this stage needs complete before others reach it (registers it links
+  /// records through), given the streams planned to reach it; nil when the order in which
+  /// streams arrive does not matter to it. The runner orders the inputs' batches to suit every
+  /// stage, so a definition may declare its inputs in any order. Pure, like `plan`.
+  func precedence(_ streams: StreamSchemas) -> StreamPrecedence?
 }
 
 extension Stage {
   public var referenceColumns: [ReferenceColumn] { [] }
+  public func precedence(_ streams: StreamSchemas) -> StreamPrecedence? { nil }
   public func plan(_ streams: StreamSchemas, diagnostics: inout Diagnostics) -> StreamSchemas { streams }
   public func start(context: StageContext) async throws {}
   public func finish(context: StageContext) async throws -> [Batch] { [] }

@@ -39,33 +39,25 @@ enum InputsSection {
     var reader = ConfigReader(node, context: "input '\(name)'")
     let pattern = reader.string("path", required: true)
     let defaultFormat = pattern.map { $0.lowercased().hasSuffix(".jsonl") ? "jsonl" : "csv" } ?? "csv"
-    let format = reader.choice("format", InputFormat.allCases.map(\.rawValue), default: defaultFormat)
-    let encoding = reader.choice("encoding", TextEncoding.allCases.map(\.rawValue), default: "utf-8")
-    var delimiter = UInt8(ascii: ",")
-    if let text = reader.string("delimiter") {
-      let value = text == "\\t" || text == "tab" ? "\t" : text
-      if value.utf8.count == 1, let byte = value.utf8.first, byte != UInt8(ascii: "\""), byte != 10,
-        byte != 13
-      {
-        delimiter = byte
-      } else {
-        reader.error(
-          "delimiter of input '\(name)' must be one character (or 'tab')", at: node["delimiter"]?.location)
-      }
-    }
-    let quotes = reader.choice(
-      "quotes", CSVQuotes.allCases.map(\.rawValue), default: CSVQuotes.lenient.rawValue)
-    if format != InputFormat.csv.rawValue, let written = node["quotes"] {
-      reader.error("'quotes' of input '\(name)' applies only to CSV files", at: written.location)
-    }
+    let format = InputFormat(rawValue: reader.string("format", default: defaultFormat))
     let mode = reader.choice("mode", InputMode.allCases.map(\.rawValue), default: InputMode.all.rawValue)
-    let columns = readColumns(
-      reader.node("columns"), input: name, at: node.location, diagnostics: &diagnostics)
-    reader.finish(into: &diagnostics)
+    var spec = InputSpec(
+      name: name, pattern: pattern ?? "", files: [], format: format, columns: [],
+      mode: InputMode(rawValue: mode)!, location: node.location)
+    if format.isTabular {
+      readTabular(&spec, node, &reader, diagnostics: &diagnostics)
+      reader.finish(into: &diagnostics)
+    } else {
+      // A registered format's reader reads (and checks) the rest of the input's keys itself.
+      spec.options = options(of: node, leaving: ["path", "format", "mode"])
+      var unused = Diagnostics()
+      reader.finish(into: &unused)
+      diagnostics.append(contentsOf: reader.diagnostics)
+    }
     guard let pattern else { return nil }
     let files = Glob.expand(pattern)
     // A new-files input may match nothing yet: the run then has nothing new to do.
-    if files.isEmpty, mode != InputMode.newFiles.rawValue {
+    if files.isEmpty, spec.mode != .newFiles {
       diagnostics.error(
         "input '\(name)': no file matches \(pattern)", at: node["path"]?.location ?? node.location)
     }
@@ -77,11 +69,42 @@ enum InputsSection {
           at: node["path"]?.location ?? node.location)
       }
     }
-    return InputSpec(
-      name: name, pattern: pattern, files: files, format: InputFormat(rawValue: format)!,
-      encoding: TextEncoding(rawValue: encoding)!, delimiter: delimiter, quotes: CSVQuotes(rawValue: quotes)!,
-      columns: columns, mode: InputMode(rawValue: mode)!,
-      location: node.location)
+    spec.files = files
+    return spec
+  }
+
+  /// The keys of CSV and JSON Lines inputs: encoding, delimiter, quotes and the columns.
+  private static func readTabular(
+    _ spec: inout InputSpec, _ node: ConfigNode, _ reader: inout ConfigReader, diagnostics: inout Diagnostics
+  ) {
+    let name = spec.name
+    let encoding = reader.choice("encoding", TextEncoding.allCases.map(\.rawValue), default: "utf-8")
+    spec.encoding = TextEncoding(rawValue: encoding)!
+    if let text = reader.string("delimiter") {
+      let value = text == "\\t" || text == "tab" ? "\t" : text
+      if value.utf8.count == 1, let byte = value.utf8.first, byte != UInt8(ascii: "\""), byte != 10,
+        byte != 13
+      {
+        spec.delimiter = byte
+      } else {
+        reader.error(
+          "delimiter of input '\(name)' must be one character (or 'tab')", at: node["delimiter"]?.location)
+      }
+    }
+    let quotes = reader.choice(
+      "quotes", CSVQuotes.allCases.map(\.rawValue), default: CSVQuotes.lenient.rawValue)
+    spec.quotes = CSVQuotes(rawValue: quotes)!
+    if spec.format != .csv, let written = node["quotes"] {
+      reader.error("'quotes' of input '\(name)' applies only to CSV files", at: written.location)
+    }
+    spec.columns = readColumns(
+      reader.node("columns"), input: name, at: node.location, diagnostics: &diagnostics)
+  }
+
+  /// The input's mapping without the keys every input has.
+  private static func options(of node: ConfigNode, leaving common: Set<String>) -> ConfigNode {
+    guard case .map(let entries, let location) = node else { return node }
+    return .map(entries.filter { !common.contains($0.key) }, location)
   }
 
   private static func readColumns(

@@ -31,15 +31,14 @@ public struct InputReader: Sendable {
     _ = try makeParsers()
     for path in spec.files {
       let file = try FileChunks(path: path, blockSize: min(chunkSize, 1 << 16))
-      switch spec.format {
-      case .csv:
+      if spec.format == .jsonl {
+        try checkFirstLine(file)
+      } else {
         var tokenizer = CSVTokenizer(
           delimiter: spec.delimiter, quotes: spec.quotes, maxRecordBytes: maxRecordBytes)
         var decoder = BlockDecoder(encoding: spec.encoding)
         let header = try readHeader(file, &tokenizer, &decoder)
         _ = try ColumnBinding(header: header, spec: spec, path: path)
-      case .jsonl:
-        try checkFirstLine(file)
       }
     }
   }
@@ -73,9 +72,10 @@ public struct InputReader: Sendable {
         let file = try FileChunks(path: path, blockSize: chunkSize)
         let quarantine = QuarantineSink(pending: pending, file: context.sources.register(path))
         var tally = RowTally()
-        switch spec.format {
-        case .csv: try await readCSV(file, quarantine, &assembler, &tally, deliver)
-        case .jsonl: try await readJSONL(file, quarantine, &assembler, &tally, deliver)
+        if spec.format == .jsonl {
+          try await readJSONL(file, quarantine, &assembler, &tally, deliver)
+        } else {
+          try await readCSV(file, quarantine, &assembler, &tally, deliver)
         }
         counts.files.append(
           InputFile(

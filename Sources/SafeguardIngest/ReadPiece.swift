@@ -10,16 +10,30 @@ public struct ReadPiece: Sendable {
   /// The input's stream.
   public let stream: String
   public let quarantined: [QuarantinedRow]
+  /// Rows of `batch` the reader accepted after repairing them, each with its repair (one
+  /// entry per repair).
+  public let repaired: [QuarantinedRow]
   /// Nil for a piece that only carries set-aside rows (many bad rows in a row, or the last
   /// ones of an input).
   public let batch: Batch?
 
-  /// Writes the piece's set-aside rows to the run's quarantine log, under the `ingest` stage.
+  public init(stream: String, quarantined: [QuarantinedRow], repaired: [QuarantinedRow] = [], batch: Batch?) {
+    self.stream = stream
+    self.quarantined = quarantined
+    self.repaired = repaired
+    self.batch = batch
+  }
+
+  /// Writes the piece's set-aside rows to the run's quarantine log, under the `ingest` stage,
+  /// and its repairs to the repair log.
   public func recordQuarantined(in context: RunContext) {
     for row in quarantined {
       context.quarantine.record(
         stream: stream, origin: row.origin, stage: QuarantineLog.ingestStage, reason: row.reason,
         sources: context.sources)
+    }
+    for row in repaired {
+      context.repairs.record(stream: stream, origin: row.origin, reason: row.reason, sources: context.sources)
     }
   }
 }
@@ -28,6 +42,11 @@ public struct ReadPiece: Sendable {
 public struct QuarantinedRow: Sendable, Hashable {
   public let origin: RowOrigin
   public let reason: String
+
+  public init(origin: RowOrigin, reason: String) {
+    self.origin = origin
+    self.reason = reason
+  }
 }
 
 /// Collects the rows a reader sets aside until the next piece takes them.

@@ -1,8 +1,9 @@
 import SafeguardCore
 import SafeguardIngest
 
-/// What reading the inputs produces, in order: pieces of input 0, its counts, pieces of input
-/// 1, and so on; or, at the point reading failed, the failure.
+/// What reading the inputs produces, in order: pieces of the first input read, its counts,
+/// pieces of the next, and so on (inputs numbered as declared, read in `InputFeed.order`); or,
+/// at the point reading failed, the failure.
 enum InputEvent: Sendable {
   case piece(input: Int, ReadPiece)
   case finished(input: Int, InputCounts)
@@ -14,12 +15,16 @@ enum InputEvent: Sendable {
 /// one piece and the next, when the reader works with no suspension, on one thread; what the
 /// receiver does with a piece, and any wait for room ahead of the stages, is not counted.
 struct InputFeed: Sendable {
-  let readers: [InputReader]
+  let readers: [any InputSource]
+  /// The inputs' numbers in the order to read them.
+  let order: [Int]
+  let batchSize: Int
   let context: RunContext
 
   /// Calls `deliver` with every event but `.failed`: a reader's error is thrown.
   func read(deliver: (InputEvent) async throws -> Void) async throws {
-    for (number, reader) in readers.enumerated() {
+    for number in order {
+      let reader = readers[number]
       var lap = Lap()
       var wall: Duration = .zero
       var cpu: Int64 = 0
@@ -28,7 +33,7 @@ struct InputFeed: Sendable {
         wall += lapWall
         cpu += lapCPU
       }
-      var counts = try await reader.readPieces(context: context) { piece in
+      var counts = try await reader.read(context: context, batchSize: batchSize) { piece in
         stop()
         try await deliver(.piece(input: number, piece))
         lap = Lap()

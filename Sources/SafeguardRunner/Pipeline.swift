@@ -10,9 +10,16 @@ import SafeguardStages
 /// error at the stage's line, before any data flows.
 public struct Pipeline: Sendable {
   public let definition: PipelineDefinition
+  /// One source per input, in the order declared, made by the reader of its format.
+  public let sources: [any InputSource]
   public let stages: [any Stage]
   /// The streams planned to reach each stage, handed to it at the start of every run.
   public let plannedStreams: [StreamSchemas]
+  /// The order in which the inputs are read and their streams reach the stages.
+  let arrival: ArrivalOrder
+
+  /// The input formats safeguard reads: CSV, JSON Lines and the statutory returns.
+  public static var formats: InputFormatRegistry { InputFormats.registry }
 
   /// The stages safeguard knows: the built-in ones, `lua` for plugin stages and
   /// `export-postgres` (a module of its own, so that only it links SwiftNIO).
@@ -39,38 +46,65 @@ public struct Pipeline: Sendable {
   }
 
   public init(
-    definition: PipelineDefinition, registry: StageRegistry = Pipeline.registry, checkFiles: Bool = false,
+    definition: PipelineDefinition, registry: StageRegistry = Pipeline.registry,
+    formats: InputFormatRegistry = Pipeline.formats, checkFiles: Bool = false,
     problems: Diagnostics = Diagnostics()
   ) throws(DefinitionError) {
     var diagnostics = problems
+    var sources: [any InputSource] = []
+    for input in definition.inputs {
+      if let source = formats.make(input, diagnostics: &diagnostics) { sources.append(source) }
+    }
+    Self.checkStreamNames(sources, diagnostics: &diagnostics)
     var stages: [any Stage] = []
     var planned: [StreamSchemas] = []
     for var spec in definition.stages {
       spec.plugins = LuaPluginProvider()
       if let stage = registry.make(spec, diagnostics: &diagnostics) { stages.append(stage) }
     }
+    let arrival = ArrivalOrder(
+      sources: sources.map(\.streams), stages: stages, specs: definition.stages, diagnostics: &diagnostics)
     // Plan only a complete chain: with a stage missing, later stages would report fields
     // that the missing stage might have provided.
-    if stages.count == definition.stages.count {
-      var streams = StreamSchemas(definition.inputs.map { ($0.name, $0.schema) })
+    if stages.count == definition.stages.count, sources.count == definition.inputs.count {
+      var streams = arrival.arranged(sources.map(\.streams))
       for stage in stages {
         planned.append(streams)
         streams = stage.plan(streams, diagnostics: &diagnostics)
       }
     }
     if checkFiles {
-      for input in definition.inputs where !input.files.isEmpty {
+      for source in sources where !source.spec.files.isEmpty {
         do {
-          try InputReader(spec: input).checkHeaders()
+          try source.checkFiles()
         } catch {
-          diagnostics.error(error.message, at: error.location ?? input.location)
+          diagnostics.error(error.message, at: error.location ?? source.spec.location)
         }
       }
       ReferenceHeaderCheck.check(definition.reference, stages: stages, diagnostics: &diagnostics)
     }
     try diagnostics.check()
     self.definition = definition
+    self.sources = sources
     self.stages = stages
     self.plannedStreams = planned
+    self.arrival = arrival
+  }
+
+  /// Every stream of every input must have a name of its own: an input of several streams
+  /// names them after itself (`cin` yields `cin_children`), which another input may not take.
+  private static func checkStreamNames(_ sources: [any InputSource], diagnostics: inout Diagnostics) {
+    var owner: [String: String] = [:]
+    for source in sources {
+      for stream in source.streams.names {
+        if let other = owner[stream] {
+          diagnostics.error(
+            "input '\(source.spec.name)' yields stream '\(stream)', which input '\(other)' yields too; "
+              + "rename one of the inputs", at: source.spec.location)
+        } else {
+          owner[stream] = source.spec.name
+        }
+      }
+    }
   }
 }

@@ -73,7 +73,7 @@ public struct PipelineRunner: Sendable {
     let progress = Progress(enabled: options.showProgress)
     let driver = StageDriver(
       stages: pipeline.stages, specs: definition.stages, planned: pipeline.plannedStreams,
-      inputs: definition.inputs.map(\.name), context: context,
+      inputs: pipeline.sources.flatMap(\.streams.names), context: context,
       progress: progress)
     progress.start()
     do {
@@ -92,6 +92,7 @@ public struct PipelineRunner: Sendable {
     progress.stop()
     do {
       try context.quarantine.close()
+      try context.repairs.close()
     } catch {
       if record.status == .succeeded { record.status = .failed }
       record.failure = record.failure ?? error.description
@@ -159,27 +160,29 @@ public struct PipelineRunner: Sendable {
     driver: StageDriver, context: RunContext, progress: Progress, record: inout RunRecord
   ) async throws {
     let definition = pipeline.definition
-    let readers = definition.inputs.map { InputReader(spec: $0, batchSize: options.batchSize) }
+    let readers = pipeline.sources
     // Every required column of every file is checked before any record is processed.
-    for reader in readers { try reader.checkHeaders() }
-    let feed = InputFeed(readers: readers, context: context)
+    for reader in readers { try reader.checkFiles() }
+    let feed = InputFeed(
+      readers: readers, order: pipeline.arrival.reading, batchSize: options.batchSize, context: context)
+    var gate = ArrivalGate(order: pipeline.arrival, sources: readers.map(\.streams))
     // The inputs read to the end, also when the run fails later.
-    var inputs: [InputCounts] = []
-    defer { record.inputs = inputs }
+    var finished: [Int: InputCounts] = [:]
+    defer { record.inputs = settle(finished, driver: driver, context: context) }
     var reading = -1
+    var position = 0
     func take(_ event: InputEvent) async throws {
       switch event {
       case .piece(let number, let piece):
         if number != reading {
           reading = number
-          progress.reading(input: definition.inputs[number].name, number: number + 1, of: readers.count)
+          position += 1
+          progress.reading(input: definition.inputs[number].name, number: position, of: readers.count)
         }
-        try await driver.take(piece)
-      case .finished(let number, var counts):
-        let name = definition.inputs[number].name
-        counts.rowsAccepted = driver.accepted(name)
-        counts.rowsQuarantined = context.quarantine.count(stream: name, stage: QuarantineLog.ingestStage)
-        inputs.append(counts)
+        for due in gate.take(piece) { try await driver.take(due) }
+      case .finished(let number, let counts):
+        finished[number] = counts
+        for due in gate.finished(number) { try await driver.take(due) }
       case .failed(let error):
         throw error
       }
@@ -205,8 +208,34 @@ public struct PipelineRunner: Sendable {
     }
     try await driver.finish()
     try Reconciliation.check(
-      inputs, stages: stageRecords(context, times: nil), made: driver.made,
-      maxQuarantine: definition.maxQuarantine)
+      settle(finished, driver: driver, context: context), stages: stageRecords(context, times: nil),
+      made: driver.made, maxQuarantine: definition.maxQuarantine)
+  }
+
+  /// The counts of the inputs read to the end, in the order declared, with the rows of each
+  /// stream that reached the stages (accepted) and that were quarantined at ingest.
+  private func settle(_ finished: [Int: InputCounts], driver: StageDriver, context: RunContext)
+    -> [InputCounts]
+  {
+    finished.keys.sorted().map { number in
+      var counts = finished[number]!
+      let quarantined = { (stream: String) in
+        context.quarantine.count(stream: stream, stage: QuarantineLog.ingestStage)
+      }
+      if var streams = counts.streams {
+        for index in streams.indices {
+          streams[index].rowsAccepted = driver.accepted(streams[index].name)
+          streams[index].rowsQuarantined = quarantined(streams[index].name)
+        }
+        counts.streams = streams
+        counts.rowsAccepted = streams.reduce(0) { $0 + $1.rowsAccepted }
+        counts.rowsQuarantined = streams.reduce(0) { $0 + $1.rowsQuarantined }
+      } else {
+        counts.rowsAccepted = driver.accepted(counts.name)
+        counts.rowsQuarantined = quarantined(counts.name)
+      }
+      return counts
+    }
   }
 
   private func stageRecords(_ context: RunContext, times: StageTimes?) -> [StageRecord] {

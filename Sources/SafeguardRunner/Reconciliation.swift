@@ -24,6 +24,8 @@ enum Reconciliation {
   struct StreamLoss {
     var name: String
     var isInput: Bool
+    /// The input that yields the stream, when it yields several.
+    var input: String?
     var entered: Int
     var atIngest = 0
     var byStages = 0
@@ -38,9 +40,11 @@ enum Reconciliation {
     _ inputs: [InputCounts], stages: [StageRecord] = [], made: [String: Int] = [:], maxQuarantine: Double
   ) throws(RunError) {
     for input in inputs where !input.reconciles {
+      let merged = input.rowsMerged.map { ", \($0) merged" } ?? ""
       throw RunError(
         "input '\(input.name)': \(input.rowsRead) rows read but \(input.rowsAccepted) accepted and "
-          + "\(input.rowsQuarantined) quarantined; rows are unaccounted for (this is a bug in safeguard)")
+          + "\(input.rowsQuarantined) quarantined\(merged); rows are unaccounted for (this is a bug in safeguard)"
+      )
     }
     let streams = losses(inputs, stages: stages, made: made)
     var over: [String] = []
@@ -56,9 +60,13 @@ enum Reconciliation {
       let share = Double(stream.setAside) / Double(stream.entered)
       if share > maxQuarantine {
         let what =
-          stream.isInput
-          ? "input '\(stream.name)': \(percent(share)) of its rows"
-          : "stream '\(stream.name)': \(percent(share)) of its records"
+          if let input = stream.input {
+            "stream '\(stream.name)' of input '\(input)': \(percent(share)) of its rows"
+          } else if stream.isInput {
+            "input '\(stream.name)': \(percent(share)) of its rows"
+          } else {
+            "stream '\(stream.name)': \(percent(share)) of its records"
+          }
         over.append("\(what) set aside (\(stream.setAside) of \(stream.entered))")
       }
     }
@@ -86,8 +94,19 @@ enum Reconciliation {
 
   /// Every input and every stream a stage made, inputs first in the order declared.
   static func losses(_ inputs: [InputCounts], stages: [StageRecord], made: [String: Int]) -> [StreamLoss] {
-    var streams = inputs.map {
-      StreamLoss(name: $0.name, isInput: true, entered: $0.rowsRead, atIngest: $0.rowsQuarantined)
+    // An input of several streams is judged stream by stream; merged repeats are not records.
+    var streams = inputs.flatMap { input in
+      input.streams.map { streams in
+        streams.map {
+          StreamLoss(
+            name: $0.name, isInput: true, input: input.name, entered: $0.rowsRead - $0.rowsMerged,
+            atIngest: $0.rowsQuarantined)
+        }
+      } ?? [
+        StreamLoss(
+          name: input.name, isInput: true, entered: input.rowsRead - (input.rowsMerged ?? 0),
+          atIngest: input.rowsQuarantined)
+      ]
     }
     var position = Dictionary(uniqueKeysWithValues: streams.enumerated().map { ($1.name, $0) })
     for name in made.keys.sorted() where position[name] == nil {

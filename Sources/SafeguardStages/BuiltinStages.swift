@@ -21,6 +21,9 @@ public enum BuiltinStages {
     registry.register(ReportStage.name, summary: ReportStage.summary) {
       ReportStage(spec: $0, diagnostics: &$1)
     }
+    registry.register(CINMeasures.name, summary: CINMeasures.summary) {
+      CINMeasures(spec: $0, diagnostics: &$1)
+    }
     return registry
   }
 }

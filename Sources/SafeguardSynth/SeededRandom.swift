@@ -10,6 +10,10 @@ enum StreamPurpose: UInt64 {
   case identifiers = 4
   case commonNames = 5
   case sharedUPNs = 6
+  /// Children's social-care episodes around the plans, for the CIN Census returns.
+  case socialCareEpisodes = 7
+  /// Faults in the CIN Census returns.
+  case returnFaults = 8
 }
 
 /// xoshiro256** (Blackman and Vigna), seeded through SplitMix64. All randomness in the

@@ -85,6 +85,8 @@ public struct SyntheticAuthority {
     public var hotspotAreas: Int
     /// Faults injected (listed in truth/faults.csv).
     public var faults: Int
+    /// Quirks put into the CIN Census returns (listed in truth/return_faults.csv).
+    public var returnFaults: Int
     /// Planted pairs of children sharing a UPN, and sharing a common name (truth/collisions.csv).
     public var upnCollisions: Int
     public var nameCollisions: Int
@@ -125,6 +127,17 @@ public struct SyntheticAuthority {
     }
     let faults = results.flatMap(\.faults)
     var files = results.map(\.file)
+    // The social-care history as CIN Census returns, one per collection year.
+    let episodes = try parallelMap(areas.count, threads: threads) { (index) throws(RunError) in
+      CINHistory.episodes(of: areas[index], index: index, seed: options.seed, reference: reference)
+    }
+    let years = world.returnYears
+    let returns = try parallelMap(years.count, threads: threads) { (index) throws(RunError) in
+      try world.writeReturn(year: years[index], episodes: episodes, into: directory)
+    }
+    files += returns.map(\.0.file)
+    let returnFaults = returns.flatMap(\.1)
+    files.append(try world.writeReturnFaults(returnFaults, into: directory).file)
     files.append(try world.writeHotspots(into: directory).file)
     files.append(try world.writeFaults(faults, into: directory).file)
     // Only with collisions, so that files without them stay as they were.
@@ -137,7 +150,7 @@ public struct SyntheticAuthority {
     var counts: [(String, Int)] = [
       ("areas", geography.areas.count), ("wards", geography.wards.count), ("households", households),
       ("children", options.children), ("adults", adults),
-      ("hotspot_areas", geography.areas.count { $0.uplift != 1 }),
+      ("hotspot_areas", geography.areas.count { $0.uplift != 1 }), ("return_faults", returnFaults.count),
     ]
     let upnCollisions = world.collisions.count { $0.kind == .sharedUPN }
     let nameCollisions = world.collisions.count { $0.kind == .commonName }
@@ -153,6 +166,7 @@ public struct SyntheticAuthority {
       directory: directory, files: files, areas: geography.areas.count, wards: geography.wards.count,
       households: households, children: options.children, adults: adults,
       hotspotAreas: geography.areas.count { $0.uplift != 1 }, faults: faults.count,
+      returnFaults: returnFaults.count,
       upnCollisions: upnCollisions, nameCollisions: nameCollisions, duration: clock.now - started)
   }
 }

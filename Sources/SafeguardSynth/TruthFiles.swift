@@ -69,6 +69,7 @@ extension World {
 
       reference/  areas, postcodes, child population, neighbours (GAL), boundaries (GeoJSON)
       extracts/   one file per agency extract (CSV, one windows-1252, one JSON Lines)
+      returns/    the Children in Need Census returns (XML), one per collection year
       truth/      planted hotspots, injected faults, and a manifest of every file
 
       The formats are described in docs/data.md of the safeguard repository.

@@ -9,9 +9,35 @@ extension Safeguard {
     static let configuration = CommandConfiguration(
       abstract: "Measure the speed of a stage against a reference (see docs/performance.md).",
       subcommands: [
-        Ingest.self, Deidentification.self, Plugins.self, OverlayStage.self, ContiguityWeights.self,
-        Hotspot.self,
+        Ingest.self, CINCensus.self, Deidentification.self, Plugins.self, OverlayStage.self,
+        ContiguityWeights.self, Hotspot.self,
       ])
+
+    struct CINCensus: AsyncParsableCommand {
+      static let configuration = CommandConfiguration(
+        commandName: "cin-census",
+        abstract: "Read a synthetic authority's CIN Census returns (XML) into typed streams.")
+
+      @Option(help: "Children of the synthetic authority whose returns are read.")
+      var children = 300_000
+
+      @Option(help: "A folder of returns (*.xml) to read instead of generating them.")
+      var returns: String?
+
+      @Option(help: "Times to repeat; the median is reported.")
+      var repeats = 3
+
+      func validate() throws {
+        guard children >= 1, repeats >= 1 else {
+          throw ValidationError("--children and --repeats must be at least 1")
+        }
+      }
+
+      func run() async throws {
+        print(
+          try await CINCensusBenchmark(children: children, repeats: repeats, returns: returns).run().report)
+      }
+    }
 
     struct Ingest: AsyncParsableCommand {
       static let configuration = CommandConfiguration(

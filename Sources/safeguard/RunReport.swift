@@ -29,10 +29,15 @@ struct RunReport {
     let read = record.inputs.reduce(0) { $0 + $1.rowsRead }
     let accepted = record.inputs.reduce(0) { $0 + $1.rowsAccepted }
     let quarantined = record.inputs.reduce(0) { $0 + $1.rowsQuarantined }
+    // Elements repeating one already read (a record in two yearly returns), merged into it.
+    let merged = record.inputs.reduce(0) { $0 + ($1.rowsMerged ?? 0) }
+    let repaired = record.inputs.reduce(0) { $0 + ($1.streams ?? []).reduce(0) { $0 + $1.rowsRepaired } }
     let seconds = record.finishedAt.map { $0.timeIntervalSince(record.startedAt) } ?? 0
     var lines = [
       "run \(record.runID): \(record.status.rawValue) in \(formatSeconds(seconds))",
-      "  rows read \(read), accepted \(accepted), quarantined \(quarantined)",
+      "  rows read \(read), accepted \(accepted), quarantined \(quarantined)"
+        + (merged > 0 ? ", merged \(merged)" : "")
+        + (repaired > 0 ? " (\(repaired) accepted after a repair)" : ""),
     ]
     for stage in record.stages {
       let c = stage.counts

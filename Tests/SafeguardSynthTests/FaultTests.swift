@@ -124,7 +124,9 @@ import Testing
         try JSONSerialization.jsonObject(
           with: Data(contentsOf: URL(fileURLWithPath: dir + "/truth/manifest.json"))) as? [String: Any]
       let files = manifest?["files"] as? [[String: Any]] ?? []
-      #expect(files.count == 25, "every file but the manifest itself")
+      // 17 extracts, 5 reference files, hotspots.csv, faults.csv, README.txt, and a CIN Census
+      // return for each of the window's four collection years with truth/return_faults.csv.
+      #expect(files.count == 30, "every file but the manifest itself")
       for entry in files {
         let path = entry["path"] as? String ?? ""
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + path))

@@ -187,6 +187,13 @@ public final class Deidentify: Stage {
     return out
   }
 
+  /// The registers (`link_from`) before every other stream with rules: each record is linked
+  /// through the index the registers built.
+  public func precedence(_ streams: StreamSchemas) -> StreamPrecedence? {
+    guard !linkFrom.isEmpty else { return nil }
+    return StreamPrecedence(first: linkFrom, then: rules.keys.sorted().filter { !linkFrom.contains($0) })
+  }
+
   public func start(context: StageContext) async throws {
     var schemas: [String: Schema] = [:]
     for name in context.streams.names {

@@ -119,12 +119,21 @@ public final class Overlay: Stage {
     return out
   }
 
-  /// The children, addresses and relationships must all arrive before any record they link:
-  /// inputs are read in the order declared, and holding the records back instead would make
-  /// memory grow with the number of records.
+  /// The children, addresses and relationships before the records linked through them.
+  public func precedence(_ streams: StreamSchemas) -> StreamPrecedence? {
+    StreamPrecedence(
+      first: structuralStreams, then: options.factors.map(\.stream) + options.measures.map(\.stream))
+  }
+
+  private var structuralStreams: [String] {
+    [options.children.stream, options.addresses.stream] + (options.relationships.map { [$0.stream] } ?? [])
+  }
+
+  /// The children, addresses and relationships must all arrive before any record they link
+  /// (holding the records back instead would make memory grow with the number of records).
+  /// The runner orders the inputs so (`precedence`); this checks the order it planned.
   private func checkOrder(_ streams: StreamSchemas, diagnostics: inout Diagnostics) {
-    let structural =
-      [options.children.stream, options.addresses.stream] + (options.relationships.map { [$0.stream] } ?? [])
+    let structural = structuralStreams
     let linked = options.factors.map(\.stream) + options.measures.map(\.stream)
     guard let lastStructural = structural.compactMap({ streams.names.firstIndex(of: $0) }).max() else {
       return
