@@ -235,6 +235,8 @@ struct SuppressionAudit {
       for position in component.indices { bound(position, cap: nil) }
     }
     for position in targets {
+      // A cancelled run (SIGTERM, SIGINT) stops here rather than after every program.
+      if Task.isCancelled { throw AuditError("the run was cancelled") }
       let cell = Int(component[position])
       if !exact, certified(position) {
         // Counts are whole: the values seen, rounded inwards, as `certified` counts them.
