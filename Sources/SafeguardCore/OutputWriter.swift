@@ -7,7 +7,9 @@ import Synchronization
 #endif
 
 /// The one place that creates a run's files. Folders are made 0700 and files 0600; a file is
-/// written under a temporary name and renamed when closed, so a reader never sees half a file.
+/// written under a temporary name, created with `O_EXCL | O_NOFOLLOW` (never through a planted
+/// symbolic link, never into a file that exists), and renamed when closed, so a reader never
+/// sees half a file.
 ///
 /// A staged writer (`init(staging:runID:)`) writes the whole run into a staging folder beside
 /// the output folder, and `publish()` swaps it in only when the run succeeded; a failed,
@@ -46,12 +48,37 @@ public final class OutputWriter: Sendable {
   /// Removes the staging folder and everything in it, leaving the output folder as it was.
   public func discard() { staging?.discard() }
 
-  /// Opens a new file at a path relative to the output folder, replacing any earlier one.
+  /// Opens a new file at a path relative to the output folder, replacing any earlier one. The
+  /// folders on the way are created 0700; a path that would leave the folder (`..`), or pass
+  /// through a symbolic link inside it, is refused.
   public func create(_ relativePath: String) throws(RunError) -> OutputFile {
-    let path = directory + "/" + relativePath
-    let parent = (path as NSString).deletingLastPathComponent
-    try Self.makeDirectory(parent)
-    return try OutputFile(path: path, relativePath: relativePath, writer: self)
+    let components = relativePath.split(separator: "/").filter { $0 != "." }
+    guard let name = components.last, name != "..", !components.contains("..") else {
+      throw RunError("the output path '\(relativePath)' must name a file inside the output folder")
+    }
+    var folder = directory
+    for component in components.dropLast() {
+      folder += "/" + component
+      try Self.makeFolder(folder)
+    }
+    return try OutputFile(path: folder + "/" + name, relativePath: relativePath, writer: self)
+  }
+
+  /// Creates one folder inside the output folder (0700), or accepts one that is there: a real
+  /// folder, not a symbolic link to one elsewhere.
+  static func makeFolder(_ path: String) throws(RunError) {
+    if mkdir(path, 0o700) == 0 { return }
+    let failure = errno
+    guard failure == EEXIST else {
+      throw RunError("cannot create output folder \(path): \(String(cString: strerror(failure)))")
+    }
+    switch OutputFile.kind(path) {
+    case S_IFDIR?: return
+    case S_IFLNK?:
+      throw RunError(
+        "the output folder \(path) is a symbolic link, and outputs are never written through one")
+    default: throw RunError("output path \(path) exists and is not a folder")
+    }
   }
 
   /// Every file closed so far, in the order closed.
@@ -102,12 +129,52 @@ public final class OutputFile {
     self.relativePath = relativePath
     self.temporaryPath = path + ".partial"
     self.writer = writer
-    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw RunError("cannot create \(path): \(String(cString: strerror(errno)))")
-    }
+    descriptor = try Self.openNew(temporaryPath, for: path)
     fchmod(descriptor, 0o600)  // the umask may have removed bits; make sure none were added
     buffer.reserveCapacity(1 << 16)
+  }
+
+  /// Creates a new file for writing, never opening one that exists:
+  ///
+  /// > O_EXCL Ensure that this call creates the file: if this flag is specified in conjunction
+  /// > with O_CREAT, and pathname already exists, then open() fails with the error EEXIST.
+  /// > When these two flags are specified, symbolic links are not followed: if pathname is a
+  /// > symbolic link, then open() fails regardless of where the symbolic link points.
+  /// > O_NOFOLLOW If the trailing component ... of pathname is a symbolic link, then the open
+  /// > fails, with the error ELOOP. (open(2))
+  ///
+  /// So a symbolic link planted where the file is to be written is refused and whatever it
+  /// points at is left alone. A regular file in the way is a `.partial` file left by a writer
+  /// that was killed: it is removed and the file created afresh.
+  private static func openNew(_ temporary: String, for path: String) throws(RunError) -> Int32 {
+    let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+    var descriptor = open(temporary, flags, 0o600)
+    if descriptor < 0, errno == EEXIST, Self.kind(temporary) == S_IFREG, unlink(temporary) == 0 {
+      descriptor = open(temporary, flags, 0o600)
+    }
+    guard descriptor >= 0 else {
+      if errno == EEXIST || errno == ELOOP, let refusal = refusal(temporary, writing: path) { throw refusal }
+      throw RunError("cannot create \(path): \(String(cString: strerror(errno)))")
+    }
+    return descriptor
+  }
+
+  /// The file type bits of what is at `path` (not following a symbolic link), or nil.
+  static func kind(_ path: String) -> mode_t? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    return info.st_mode & S_IFMT
+  }
+
+  /// The error for something other than a regular file in the way of `path`.
+  static func refusal(_ inTheWay: String, writing path: String) -> RunError? {
+    switch kind(inTheWay) {
+    case S_IFLNK?:
+      return RunError(
+        "cannot create \(path): \(inTheWay) is a symbolic link, and outputs are never written through one")
+    case S_IFREG?, nil: return nil
+    default: return RunError("cannot create \(path): \(inTheWay) exists and is not a regular file")
+    }
   }
 
   deinit {
@@ -154,6 +221,12 @@ public final class OutputFile {
     try flush()
     closed = true
     Glibc.close(descriptor)
+    // rename(2) would replace a symbolic link at `path` rather than follow it; refusing it
+    // says that someone has been at the folder.
+    if let refusal = Self.refusal(path, writing: path) {
+      unlink(temporaryPath)
+      throw refusal
+    }
     guard rename(temporaryPath, path) == 0 else {
       throw RunError("cannot move \(temporaryPath) into place: \(String(cString: strerror(errno)))")
     }

@@ -174,6 +174,9 @@ public struct DefinitionLoader {
       let location = value["path"]?.location ?? value.location
       if !FileManager.default.fileExists(atPath: path) {
         diagnostics.error("reference table '\(key)': no file at \(path)", at: location)
+      } else if let kind = FileKind.notRegular(path) {
+        // Reading a FIFO would wait for a writer; a device may never end.
+        diagnostics.error("reference table '\(key)': \(path) is \(kind), not a regular file", at: location)
       }
       let spec = ReferenceSpec(
         name: key, path: path, format: format, idProperty: idProperty, location: location)

@@ -27,6 +27,11 @@ enum Includes {
     var contents: [Data] = []
     for (path, location) in paths {
       let resolved = path.hasPrefix("/") || folder.isEmpty ? path : folder + "/" + path
+      // Reading a FIFO would wait for a writer; a device (/dev/zero) may never end.
+      if let kind = FileKind.notRegular(resolved) {
+        diagnostics.error("included file \(resolved) is \(kind), not a regular file", at: location)
+        continue
+      }
       guard let data = FileManager.default.contents(atPath: resolved),
         let text = String(data: data, encoding: .utf8)
       else {

@@ -38,6 +38,20 @@ public struct Backfill: Sendable {
     }
   }
 
+  /// The first day whose output folder is placed among what the definition reads
+  /// (``OutputPlacement``), with the reason: backfill refuses to start then, as each of its
+  /// runs would.
+  public func misplacedOutput(overrides: [String: String] = [:]) -> (day: Day, problem: String)? {
+    for day in days {
+      let loader = DefinitionLoader(overrides: overrides, referenceDate: day.date)
+      guard let definition = try? loader.loadReportingProblems(path: definitionPath).0 else { continue }
+      if let problem = OutputPlacement.problem(output: definition.outputs.directory, definition: definition) {
+        return (day, problem)
+      }
+    }
+    return nil
+  }
+
   /// The output folder of the run for a day (`${reference_date}` resolved).
   public func outputDirectory(for day: Day, overrides: [String: String] = [:]) -> String? {
     let loader = DefinitionLoader(overrides: overrides, referenceDate: day.date)

@@ -10,7 +10,8 @@ import SafeguardCore
 ///   outputs were published: its record is taken from that summary (status `succeeded`);
 /// - otherwise it is marked `interrupted`: the previous outputs are still in place;
 /// - either way, staging folders beside its output folder are removed (and previous outputs
-///   put back if the kill came between the two renames of a publication without exchange).
+///   put back if the kill came between the two renames of a publication without exchange),
+///   under the output folder's lock (``OutputLock``), and only when no other run holds it.
 public enum LedgerRecovery {
   /// Settles every dead run. `holding` names a definition whose lock the caller already holds
   /// (its runs marked running are then dead too).
@@ -39,10 +40,28 @@ public enum LedgerRecovery {
         )
         log.warning("run \(run.id) was interrupted (its process is gone): previous outputs kept")
       }
-      for line in StagingFolder.tidy(destination: run.outputDirectory) { log.notice("\(line)") }
+      tidy(run.outputDirectory, log: log)
       if let updated = try ledger.run(id: run.id) { settled.append(updated) }
     }
     return settled
+  }
+
+  /// Removes the staging folders beside a dead run's output folder, unless another run (of any
+  /// definition) holds the folder's lock: that run's own staging folder is among them, and the
+  /// next run into the folder tidies it.
+  private static func tidy(_ directory: String, log: Logger) {
+    let parent = StagingFolder(destination: directory, runID: "").parent
+    guard FileManager.default.fileExists(atPath: parent) else { return }
+    do {
+      guard let lock = try OutputLock.attempt(directory) else {
+        log.notice("staging folders beside \(directory) left for later: another run is writing there")
+        return
+      }
+      defer { lock.release() }
+      for line in StagingFolder.tidy(destination: directory) { log.notice("\(line)") }
+    } catch {
+      log.warning("staging folders beside \(directory) not removed: \(error)")
+    }
   }
 
   /// The summary in the run's output folder, if it is this run's.

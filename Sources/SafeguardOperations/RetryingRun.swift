@@ -59,7 +59,7 @@ public struct RetryingRun: Sendable {
     do {
       switch try await manager.run(attemptRequest, cancelReason: cancelReason) {
       case .ran(let outcome, _): return (outcome.record.status, outcome.record.status != .failed)
-      case .nothingNew, .busy: return (nil, true)
+      case .nothingNew, .busy, .outputBusy: return (nil, true)
       }
     } catch let error as DefinitionError {
       log.error("not run: the definition is not valid:\n\(error.description)")

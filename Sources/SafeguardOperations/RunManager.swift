@@ -35,10 +35,13 @@ public enum RunManagerOutcome: Sendable {
   case nothingNew(PipelineDefinition, String)
   /// Another run of the definition holds its lock and the request would not wait.
   case busy(PipelineDefinition, String)
+  /// Another run (of any definition) is writing to the output folder and the request would not
+  /// wait: the message says which folder and which run.
+  case outputBusy(PipelineDefinition, String)
 }
 
 /// Runs definitions the way operators need them run: never two runs of one definition at once
-/// (``DefinitionLock``), every run in the ledger from before it writes anything to its end
+/// (``DefinitionLock``), nor two runs into one output folder (``OutputLock``), every run in the ledger from before it writes anything to its end
 /// (``RunLedger``), runs killed earlier settled first (``LedgerRecovery``), `new-files` inputs
 /// narrowed to files not yet processed (``NewFiles``), outputs published only on success (the
 /// runner's staging folder), and the definition's `on_failure` command told of a run that did
@@ -64,6 +67,11 @@ public struct RunManager: Sendable {
       path: request.definitionPath, overrides: request.overrides, referenceDate: request.referenceDate,
       checkFiles: false)
     var definition = loaded.definition
+    if let problem = OutputPlacement.problem(
+      output: request.outputDirectory ?? definition.outputs.directory, definition: definition)
+    {
+      throw DefinitionError(problem, at: request.outputDirectory == nil ? definition.outputs.location : nil)
+    }
     var log = logger
     log[metadataKey: "definition"] = "\(definition.name)"
     let lockPath = state.lockPath(definition: definition.name)
@@ -97,8 +105,20 @@ public struct RunManager: Sendable {
       pipeline = try Pipeline(definition: definition)
     }
 
-    let runID = PipelineRunner.makeRunID()
     let directory = request.outputDirectory ?? definition.outputs.directory
+    // The output folder's lock after the definition's (never the other way round, so two runs
+    // cannot each hold what the other waits for); the runner holds it to the end of the run.
+    let outputLock = try await OutputLock.take(directory, wait: request.waitForLock) { holder in
+      log.notice(
+        "waiting: another run is writing to the output folder \(directory) (\(holder ?? "another process"))")
+    }
+    guard let outputLock else {
+      let holder = (try? OutputLock.path(for: directory)).flatMap { RunLock.holder(path: $0) }
+      return .outputBusy(definition, OutputLock.busy(directory, holder: holder))
+    }
+    defer { outputLock.release() }
+
+    let runID = PipelineRunner.makeRunID()
     let start = RunStart(
       runID: runID,
       pipeline: PipelineIdentity(
@@ -109,6 +129,7 @@ public struct RunManager: Sendable {
       outputDirectory: StagingFolder(destination: directory, runID: runID).destination)
     try ledger.begin(start)
     lock.note(runID: runID)
+    outputLock.note(runID: runID)
     log[metadataKey: "run"] = "\(runID)"
     log.info("run started (\(describe(request, start)))")
 
@@ -120,6 +141,7 @@ public struct RunManager: Sendable {
     options.trigger = request.trigger
     options.keepUnsuccessful = state.runs
     options.cancelReason = cancelReason
+    options.outputLock = outputLock
     let outcome = await PipelineRunner(pipeline: pipeline, options: options).run()
     do {
       try ledger.finish(outcome.record, admit: NewFiles.admissions(outcome.record, definition: definition))

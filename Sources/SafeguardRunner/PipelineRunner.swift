@@ -46,14 +46,29 @@ public struct PipelineRunner: Sendable {
     let directory = options.outputDirectory ?? definition.outputs.directory
     let destination = StagingFolder(destination: directory, runID: runID).destination
     record.outputDirectory = destination
-    let read = definition.inputs.flatMap(\.files) + definition.reference.values.map(\.path)
-    if let problem = OutputPlacement.problem(output: directory, inputs: read)
-      ?? StagingFolder.refusal(destination: directory)
-    {
-      record.status = .failed
+    func refused(_ problem: String, status: RunRecord.Status = .failed) -> RunOutcome {
+      record.status = status
       record.failure = problem
       record.finishedAt = Date()
       return RunOutcome(record: record, directory: directory, summaryPath: nil)
+    }
+    // The output folder's lock, held from before the folder's staging folders are tidied until
+    // after this run's is published or discarded: no other run, of any definition, writes there.
+    let lock: RunLock
+    do {
+      lock = try await outputLock(directory)
+    } catch is CancellationError {
+      return refused(
+        "the run was cancelled while waiting for its output folder (\(options.cancelReason.value ?? "its task was cancelled"))",
+        status: .cancelled)
+    } catch {
+      return refused("\(error)")
+    }
+    defer { if lock !== options.outputLock { lock.release() } }
+    if let problem = OutputPlacement.problem(output: directory, definition: definition)
+      ?? StagingFolder.refusal(destination: directory)
+    {
+      return refused(problem)
     }
     let output: OutputWriter
     do {
@@ -130,6 +145,19 @@ public struct PipelineRunner: Sendable {
       output.discard()
     }
     return RunOutcome(record: record, directory: directory, summaryPath: summaryPath)
+  }
+
+  /// The output folder's lock: the one the caller took (`RunOptions.outputLock`), else taken
+  /// here, waiting while another run holds it.
+  private func outputLock(_ directory: String) async throws -> RunLock {
+    if let held = options.outputLock, held.path == (try OutputLock.path(for: directory)) { return held }
+    let logger = options.logger
+    let lock = try await OutputLock.take(directory, wait: true) { holder in
+      logger.notice(
+        "waiting: another run is writing to the output folder \(directory) (\(holder ?? "another process"))")
+    }
+    guard let lock else { throw RunError("cannot lock the output folder \(directory)") }
+    return lock
   }
 
   /// Moves the summary (rewritten with the final status) and the quarantine files of a run
@@ -301,6 +329,10 @@ public struct RunOptions: Sendable {
   /// Why the run may be cancelled (for the message): set by whoever cancels it, such as the
   /// signal handler ("SIGTERM").
   public var cancelReason = CancelReason()
+  /// The output folder's lock (``OutputLock``), when the caller has taken it, as `RunManager`
+  /// does to wait or refuse as asked; else the runner takes it, waiting for another run that
+  /// holds it. Held for the whole run either way.
+  public var outputLock: RunLock?
 
   public init(
     outputDirectory: String? = nil, batchSize: Int = 8192, showProgress: Bool = false,

@@ -58,6 +58,9 @@ extension Safeguard {
       let plan = try SafeguardOperations.Backfill(
         definitionPath: pipeline, from: CivilDate.parseISO(from)!, to: CivilDate.parseISO(to)!,
         overrides: overrides)
+      if let (day, problem) = plan.misplacedOutput(overrides: overrides) {
+        throw DefinitionError("\(pipeline): reference date \(day.date): \(problem)")
+      }
       let (state, ledger) = try operations.open()
       if dryRun {
         try printPlan(plan, ledger: ledger, overrides: overrides)
@@ -88,11 +91,14 @@ extension Safeguard {
       let succeeded = statuses.count { $0.1 == .succeeded }
       print("\(plan.name): \(succeeded) of \(plan.days.count) reference dates succeeded")
       if succeeded < plan.days.count {
-        throw RunFailed(message: "\(plan.days.count - succeeded) of \(plan.days.count) backfill runs did not succeed")
+        throw RunFailed(
+          message: "\(plan.days.count - succeeded) of \(plan.days.count) backfill runs did not succeed")
       }
     }
 
-    private func printPlan(_ plan: SafeguardOperations.Backfill, ledger: RunLedger, overrides: [String: String])
+    private func printPlan(
+      _ plan: SafeguardOperations.Backfill, ledger: RunLedger, overrides: [String: String]
+    )
       throws
     {
       let earlier = try ledger.runs(definition: plan.name, limit: 100_000)
@@ -100,15 +106,19 @@ extension Safeguard {
       for day in plan.days {
         let last = earlier.first { $0.referenceDate == day.date }
         table.rows.append([
-          day.date, day.due.map(LedgerJSON.time) ?? "-", plan.outputDirectory(for: day, overrides: overrides) ?? "?",
+          day.date, day.due.map(LedgerJSON.time) ?? "-",
+          plan.outputDirectory(for: day, overrides: overrides) ?? "?",
           last.map { "\($0.status.rawValue) \($0.id)" } ?? "-",
         ])
       }
-      print("\(plan.name): \(plan.days.count) run\(plan.days.count == 1 ? "" : "s") (dry run: nothing was run)")
+      print(
+        "\(plan.name): \(plan.days.count) run\(plan.days.count == 1 ? "" : "s") (dry run: nothing was run)")
       for line in table.lines { print(line) }
       let folders = Set(plan.days.compactMap { plan.outputDirectory(for: $0, overrides: overrides) })
       if plan.days.count > 1 && folders.count == 1 {
-        print("note: every run writes \(folders.first!): each replaces the one before; use ${reference_date} in outputs.dir to keep each")
+        print(
+          "note: every run writes \(folders.first!): each replaces the one before; use ${reference_date} in outputs.dir to keep each"
+        )
       }
     }
   }

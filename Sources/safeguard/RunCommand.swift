@@ -101,6 +101,8 @@ extension Safeguard {
         throw RunError(
           "definition '\(definition.name)' is already running (\(holder)); without --no-wait, run waits for it"
         )
+      case .outputBusy(_, let message):
+        throw RunError(message)
       }
     }
   }

@@ -30,8 +30,7 @@ extension Safeguard {
       let overrides = try VariableOverrides.parse(variables)
       let built = try Pipeline.load(path: pipeline, overrides: overrides, checkFiles: true)
       let definition = built.definition
-      let read = definition.inputs.flatMap(\.files) + definition.reference.values.map(\.path)
-      if let problem = OutputPlacement.problem(output: definition.outputs.directory, inputs: read) {
+      if let problem = OutputPlacement.problem(output: definition.outputs.directory, definition: definition) {
         throw DefinitionError([Diagnostic(problem, at: definition.outputs.location)])
       }
       print(

@@ -111,7 +111,10 @@ import Testing
     let last = try run("b", "out")
     #expect(last.status == 0, "\(last.stdout)\n\(last.stderr) (delays \(delays))")
     #expect(try Self.comparable(folder + "/out") == reference, "delays \(delays)")
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
+    // The output folders' lock files stay beside them (OutputLock); nothing else may.
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter {
+      $0.hasPrefix(".") && !$0.hasSuffix(".lock")
+    }
     #expect(leftovers.isEmpty, "staging folders left: \(leftovers)")
     // A run killed before it reached the ledger left nothing; every other killed run is
     // settled: interrupted, or succeeded when it was killed after publishing.
@@ -155,7 +158,10 @@ import Testing
       try Self.everyFile(folder + "/out") == [
         "earlier.csv": Data("earlier\n".utf8), "run-summary.json": Data("{}\n".utf8),
       ])
-    #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder)).contains { $0.hasPrefix(".") })
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") } == [
+        ".out.lock"
+      ])
     let runs = try Self.runs(state)
     #expect(runs.count == 1 && runs.first?["status"] as? String == "cancelled")
   }

@@ -34,8 +34,9 @@ import Testing
         "previous.csv", "run-summary.json",
       ])
     #expect(try String(contentsOfFile: output + "/previous.csv", encoding: .utf8) == "previous\n")
+    // The output folder's lock file stays beside it (OutputLock); nothing else may.
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.folder).filter {
-      $0.hasPrefix(".")
+      $0.hasPrefix(".") && !$0.hasSuffix(".lock")
     }
     #expect(leftovers.isEmpty, "no staging folder left: \(leftovers)")
     let kept = try #require(outcome.summaryPath)

@@ -84,8 +84,9 @@ import Testing
     #expect(try String(contentsOfFile: kept, encoding: .utf8).contains("\"status\" : \"failed\""))
     let quarantine = fixture.folder + "/kept/\(outcome.record.runID)/quarantine/incidents.csv"
     #expect(try String(contentsOfFile: quarantine, encoding: .utf8).split(separator: "\n").count == 3)
+    // The output folder's lock file stays beside it (OutputLock); nothing else may.
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.folder).filter {
-      $0.hasPrefix(".")
+      $0.hasPrefix(".") && !$0.hasSuffix(".lock")
     }
     #expect(leftovers.isEmpty, "no staging folder left: \(leftovers)")
   }
